@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class CaretrackerConfig(AppConfig):
+    """Care plans, care teams, tasks and hand-overs for complex patients (see DESIGN.md)."""
+
+    name = "caretracker"
+    verbose_name = "Care tracker"

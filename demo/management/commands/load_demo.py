@@ -1,0 +1,76 @@
+"""Load the fictional Aire Valley hub. Safe to run twice: it loads once."""
+
+import os
+import random
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from demo.hub import HUB, LOGINS, OTHERS, PRACTICES, DemoOrganisation
+from demo.people import demo_patient, test_range_nhs_numbers
+from patients.services import register_patient
+from practices import services
+from practices.models import Organisation
+
+User = get_user_model()
+DEFAULT_PASSWORD = "hub-diary-demo"
+
+
+def demo_password() -> str:
+    return os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
+
+
+class Command(BaseCommand):
+    help = "Load the demo hub, practices, staff logins and patients (once)."
+
+    def handle(self, *args, **options) -> None:
+        if Organisation.objects.filter(ods_code=HUB.ods_code).exists():
+            self.stdout.write("Demo data already loaded.")
+            return
+        self._load()
+        self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+
+    @transaction.atomic
+    def _load(self) -> None:
+        admin = User.objects.create_superuser("admin", "admin@example.nhs.uk", demo_password(),
+                                              first_name="Demo", last_name="Administrator")
+        rng = random.Random(2026)
+        organisations = {spec.ods_code: self._organisation(spec, admin)
+                         for spec in (HUB, *PRACTICES, *OTHERS)}
+        hub = organisations[HUB.ods_code]
+        hub.member_practices.set(organisations[p.ods_code] for p in PRACTICES)
+
+        total = sum(p.patients for p in PRACTICES)
+        numbers = iter(test_range_nhs_numbers(rng, total))
+        for spec in PRACTICES:
+            practice = organisations[spec.ods_code]
+            for _ in range(spec.patients):
+                register_patient(by=admin, practice=practice,
+                                 **demo_patient(rng, next(numbers), "Leeds", spec.postcode_area))
+
+        for login in LOGINS:
+            user = User.objects.create_user(
+                login.username, f"{login.username}@example.nhs.uk", demo_password(),
+                first_name=login.given_name, last_name=login.family_name,
+            )
+            for ods_code, role in login.memberships:
+                services.grant_membership(by=admin, user=user,
+                                          organisation=organisations[ods_code], role=role)
+
+    def _organisation(self, spec: DemoOrganisation, admin) -> Organisation:
+        organisation = Organisation(ods_code=spec.ods_code, name=spec.name, kind=spec.kind,
+                                    phone=spec.phone)
+        organisation.full_clean()
+        organisation.save()
+        for site in spec.sites:
+            services.create_site(
+                by=admin, organisation=organisation, name=site.name,
+                address_line_1=site.address, town=site.town, postcode=site.postcode,
+                latitude=site.latitude, longitude=site.longitude,
+            )
+        for title, given, family, gender, job in spec.clinicians:
+            services.create_clinician(by=admin, organisation=organisation, title=title,
+                                      given_name=given, family_name=family, gender=gender,
+                                      job_role=job)
+        return organisation

@@ -1,0 +1,116 @@
+"""Forms that render the NHS.UK way: design-system classes, hints, errors by the field."""
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+_WIDGET_CLASSES: list[tuple[type[forms.Widget], str]] = [
+    (forms.CheckboxInput, "nhsuk-checkboxes__input"),
+    (forms.RadioSelect, "nhsuk-radios__input"),
+    (forms.CheckboxSelectMultiple, "nhsuk-checkboxes__input"),
+    (forms.Select, "nhsuk-select"),
+    (forms.Textarea, "nhsuk-textarea"),
+    (forms.widgets.Input, "nhsuk-input"),
+]
+_ERROR_CLASSES = {"nhsuk-input": "nhsuk-input--error", "nhsuk-select": "nhsuk-select--error",
+                  "nhsuk-textarea": "nhsuk-textarea--error"}
+
+
+def _base_class(widget: forms.Widget) -> str:
+    for widget_type, css in _WIDGET_CLASSES:
+        if isinstance(widget, widget_type):
+            return css
+    return ""
+
+
+class NHSFormMixin:
+    """Adds design-system classes to widgets, and error classes to fields that failed."""
+
+    template_name_div = "components/form_fields.html"
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, NHSDateInput):
+                continue
+            css = _base_class(widget)
+            if css:
+                existing = widget.attrs.get("class", "")
+                widget.attrs["class"] = f"{existing} {css}".strip()
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            field = self.fields.get(name)
+            if field is None:
+                continue
+            css = _ERROR_CLASSES.get(_base_class(field.widget))
+            if css:
+                field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} {css}".strip()
+            if isinstance(field.widget, NHSDateInput):
+                field.widget.has_error = True
+
+
+class NHSForm(NHSFormMixin, forms.Form):
+    pass
+
+
+class NHSModelForm(NHSFormMixin, forms.ModelForm):
+    pass
+
+
+class NHSDateInput(forms.MultiWidget):
+    """The design system's date input: three boxes for day, month and year."""
+
+    template_name = "components/date_input.html"
+
+    def __init__(self, attrs=None) -> None:
+        self.has_error = False
+        widgets = {
+            "day": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 2}),
+            "month": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 2}),
+            "year": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 4}),
+        }
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        if isinstance(value, datetime.date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["has_error"] = self.has_error
+        return context
+
+
+class NHSDateField(forms.MultiValueField):
+    widget = NHSDateInput
+
+    def __init__(self, **kwargs) -> None:
+        fields = (forms.CharField(), forms.CharField(), forms.CharField())
+        super().__init__(fields=fields, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list):
+        if not data_list or not any(data_list):
+            return None
+        day, month, year = (part.strip() if part else "" for part in data_list)
+        if not (day and month and year):
+            raise ValidationError("Enter a day, month and year.", code="incomplete")
+        if not (day.isdigit() and month.isdigit() and year.isdigit()) or len(year) != 4:
+            raise ValidationError("Enter a real date, like 27 3 1957.", code="invalid")
+        try:
+            return datetime.date(int(year), int(month), int(day))
+        except ValueError as exc:
+            raise ValidationError("Enter a real date, like 27 3 1957.", code="invalid") from exc
+
+
+def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form, by the field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)

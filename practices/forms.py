@@ -1,0 +1,65 @@
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+
+from frontend.forms import NHSForm, NHSModelForm
+from governance.roles import Role
+from practices.models import ROLES_BY_KIND, Clinician, Organisation, Site
+from practices.postcodes import normalise_postcode
+
+
+def role_choices_for(organisation: Organisation) -> list[tuple[str, str]]:
+    allowed = ROLES_BY_KIND.get(organisation.kind, frozenset())
+    return [(value, label) for value, label in Role.choices if value in allowed]
+
+
+class SiteForm(NHSModelForm):
+    class Meta:
+        model = Site
+        fields = ["name", "address_line_1", "address_line_2", "town", "postcode", "is_active"]
+        labels = {"address_line_1": "Address line 1", "address_line_2": "Address line 2 (optional)",
+                  "is_active": "Open for appointments"}
+
+    def clean_postcode(self) -> str:
+        return normalise_postcode(self.cleaned_data["postcode"])
+
+
+class ClinicianForm(NHSModelForm):
+    class Meta:
+        model = Clinician
+        fields = ["title", "given_name", "family_name", "gender", "job_role", "is_active"]
+        labels = {"title": "Title (optional)", "given_name": "First name",
+                  "family_name": "Last name", "job_role": "Job role",
+                  "is_active": "Currently working here"}
+
+
+class StaffMemberForm(NHSForm):
+    given_name = forms.CharField(label="First name", max_length=150)
+    family_name = forms.CharField(label="Last name", max_length=150)
+    email = forms.EmailField(label="NHS email address")
+    username = forms.RegexField(
+        regex=r"^[\w.@+-]+$", max_length=150,
+        help_text="Letters, numbers and . @ + - _ only. They will use this to sign in.",
+        error_messages={"invalid": "Use only letters, numbers and . @ + - _ in the username."},
+    )
+    role = forms.ChoiceField(widget=forms.RadioSelect)
+    password = forms.CharField(
+        label="First password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 12 characters. Give it to them in person; they should change it.",
+    )
+
+    def __init__(self, *args, organisation: Organisation, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = role_choices_for(organisation)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        validate_password(password)
+        return password
+
+
+class StaffRoleForm(NHSForm):
+    role = forms.ChoiceField(widget=forms.RadioSelect)
+
+    def __init__(self, *args, organisation: Organisation, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = role_choices_for(organisation)

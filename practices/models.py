@@ -1,0 +1,195 @@
+"""Organisations, their sites and clinicians, and the staff who work for them."""
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from governance.roles import Role
+from practices.ods import normalise_ods_code
+from practices.postcodes import validate_postcode
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        GP_PRACTICE = "gp-practice", "GP practice"
+        HUB = "hub", "Hub"
+        URGENT_CARE = "urgent-care", "Urgent care service"
+        CARE_HOME = "care-home", "Care home"
+        COMMUNITY = "community", "Community service"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    ods_code = models.CharField("ODS code", max_length=10, unique=True)
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    phone = models.CharField(max_length=30, blank=True)
+    member_practices = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        related_name="hubs",
+        blank=True,
+        help_text="For a hub: the GP practices that pool appointments in it.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [
+            ("view_organisation_details", "View the organisation's sites, clinicians and staff"),
+            ("manage_sites", "Add and change the organisation's sites"),
+            ("manage_clinicians", "Add and change the organisation's clinicians"),
+            ("manage_staff", "Add staff and change their roles"),
+            ("view_registered_patients", "See the organisation's registered patients"),
+            ("manage_registered_patients", "Register patients and change their details"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.ods_code})"
+
+    def clean(self) -> None:
+        self.ods_code = normalise_ods_code(
+            self.ods_code, gp_practice=self.kind == self.Kind.GP_PRACTICE
+        )
+
+    @property
+    def is_practice(self) -> bool:
+        return self.kind == self.Kind.GP_PRACTICE
+
+    @property
+    def is_hub(self) -> bool:
+        return self.kind == self.Kind.HUB
+
+
+class Site(models.Model):
+    """A surgery building: the main surgery or a branch."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="sites")
+    name = models.CharField(max_length=200)
+    address_line_1 = models.CharField(max_length=200)
+    address_line_2 = models.CharField(max_length=200, blank=True)
+    town = models.CharField(max_length=100)
+    postcode = models.CharField(max_length=8, validators=[validate_postcode])
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["organisation", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="site_name_unique_per_org"),
+            models.CheckConstraint(
+                condition=(models.Q(latitude__isnull=True) & models.Q(longitude__isnull=True))
+                | (models.Q(latitude__isnull=False) & models.Q(longitude__isnull=False)),
+                name="site_coordinates_paired",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.postcode}"
+
+
+class Clinician(models.Model):
+    class Gender(models.TextChoices):
+        FEMALE = "female", "Female"
+        MALE = "male", "Male"
+        OTHER = "other", "Other"
+        UNKNOWN = "unknown", "Not stated"
+
+    class JobRole(models.TextChoices):
+        """Spine Directory Service (SDS) job-role codes used by GP Connect."""
+
+        GP = "R0260", "General medical practitioner"
+        SALARIED_GP = "R0270", "Salaried GP"
+        LOCUM_GP = "R0262", "Locum GP"
+        SESSIONAL_GP = "R6300", "Sessional GP"
+        GP_REGISTRAR = "R6200", "GP registrar"
+        ADVANCED_PRACTITIONER = "E1001", "Advanced practitioner"
+        PHYSICIAN_ASSOCIATE = "E1003", "Physician associate"
+        NURSE_PRACTITIONER = "R0600", "Nurse practitioner"
+        PRACTICE_NURSE = "R0620", "Practice nurse"
+        PHARMACIST = "R1290", "Pharmacist"
+        PARAMEDIC = "R1070", "Paramedic"
+        PHYSIOTHERAPIST = "R1110", "Physiotherapist"
+        HEALTHCARE_ASSISTANT = "R1480", "Healthcare assistant"
+        PHLEBOTOMIST = "R1590", "Phlebotomist"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="clinicians"
+    )
+    title = models.CharField(max_length=20, blank=True)
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    gender = models.CharField(max_length=10, choices=Gender.choices, default=Gender.UNKNOWN)
+    job_role = models.CharField("SDS job role", max_length=5, choices=JobRole.choices)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+
+    def __str__(self) -> str:
+        return " ".join(part for part in (self.title, self.given_name, self.family_name) if part)
+
+
+# Which roles make sense at which kind of organisation.
+ROLES_BY_KIND: dict[str, frozenset[str]] = {
+    Organisation.Kind.GP_PRACTICE: frozenset(
+        {
+            Role.PRACTICE_MANAGER,
+            Role.PRACTICE_RECEPTIONIST,
+            Role.CLINICIAN,
+            Role.CARE_COORDINATOR,
+            Role.IG_LEAD,
+        }
+    ),
+    Organisation.Kind.HUB: frozenset(
+        {Role.HUB_MANAGER, Role.HUB_RECEPTIONIST, Role.CLINICIAN, Role.CARE_COORDINATOR, Role.IG_LEAD}
+    ),
+    Organisation.Kind.URGENT_CARE: frozenset(
+        {Role.URGENT_CARE_CLINICIAN, Role.CLINICIAN, Role.IG_LEAD}
+    ),
+    Organisation.Kind.CARE_HOME: frozenset({Role.CARE_COORDINATOR, Role.IG_LEAD}),
+    Organisation.Kind.COMMUNITY: frozenset({Role.CLINICIAN, Role.CARE_COORDINATOR, Role.IG_LEAD}),
+}
+
+
+class Membership(models.Model):
+    """A user's role at one organisation: the only way staff act for an organisation."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=30, choices=Role.choices)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="one_membership_per_user_and_org"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} at {self.organisation.name}"
+
+    def clean(self) -> None:
+        allowed = ROLES_BY_KIND.get(self.organisation.kind, frozenset())
+        if self.role not in allowed:
+            raise ValidationError(
+                {"role": f"A {self.get_role_display().lower()} cannot work at a "
+                 f"{self.organisation.get_kind_display().lower()}."}
+            )

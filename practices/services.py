@@ -1,0 +1,106 @@
+"""Changes to organisations, their sites, clinicians and staff."""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from governance.permissions import sync_membership_permissions
+from practices.models import ROLES_BY_KIND, Clinician, Membership, Organisation, Site
+
+User = get_user_model()
+
+SITE_FIELDS = ("name", "address_line_1", "address_line_2", "town", "postcode", "latitude",
+               "longitude", "is_active")
+CLINICIAN_FIELDS = ("title", "given_name", "family_name", "gender", "job_role", "is_active")
+
+
+def _apply(instance, fields: tuple[str, ...], values: dict) -> None:
+    unknown = set(values) - set(fields)
+    if unknown:
+        raise TypeError(f"Unexpected fields: {', '.join(sorted(unknown))}")
+    for name, value in values.items():
+        setattr(instance, name, value)
+
+
+@transaction.atomic
+def create_site(*, by, organisation: Organisation, **values) -> Site:
+    site = Site(organisation=organisation)
+    _apply(site, SITE_FIELDS, values)
+    site.full_clean()
+    site.save()
+    return site
+
+
+@transaction.atomic
+def update_site(*, by, site: Site, **values) -> Site:
+    _apply(site, SITE_FIELDS, values)
+    site.full_clean()
+    site.save()
+    return site
+
+
+@transaction.atomic
+def create_clinician(*, by, organisation: Organisation, **values) -> Clinician:
+    clinician = Clinician(organisation=organisation)
+    _apply(clinician, CLINICIAN_FIELDS, values)
+    clinician.full_clean()
+    clinician.save()
+    return clinician
+
+
+@transaction.atomic
+def update_clinician(*, by, clinician: Clinician, **values) -> Clinician:
+    _apply(clinician, CLINICIAN_FIELDS, values)
+    clinician.full_clean()
+    clinician.save()
+    return clinician
+
+
+def _check_role_fits(organisation: Organisation, role: str) -> None:
+    if role not in ROLES_BY_KIND.get(organisation.kind, frozenset()):
+        raise ValidationError({"role": "That role does not exist at this kind of organisation."})
+
+
+@transaction.atomic
+def grant_membership(*, by, user, organisation: Organisation, role: str) -> Membership:
+    """Give `user` a role at `organisation`, or change it; their permissions follow at once."""
+    _check_role_fits(organisation, role)
+    membership, _ = Membership.objects.update_or_create(
+        user=user, organisation=organisation, defaults={"role": role, "is_active": True}
+    )
+    sync_membership_permissions(user=user, organisation=organisation, role=role)
+    return membership
+
+
+@transaction.atomic
+def add_staff_member(
+    *, by, organisation: Organisation, username: str, given_name: str, family_name: str,
+    email: str, role: str, password: str,
+) -> Membership:
+    """Create a sign-in for a new member of staff and give them a role here."""
+    _check_role_fits(organisation, role)
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": "That username is taken. Choose another."})
+    user = User.objects.create_user(
+        username=username, email=email, password=password,
+        first_name=given_name, last_name=family_name,
+    )
+    return grant_membership(by=by, user=user, organisation=organisation, role=role)
+
+
+@transaction.atomic
+def change_staff_role(*, by, membership: Membership, role: str) -> Membership:
+    return grant_membership(
+        by=by, user=membership.user, organisation=membership.organisation, role=role
+    )
+
+
+@transaction.atomic
+def end_membership(*, by, membership: Membership) -> Membership:
+    """The user stops working here; their access ends with their next request."""
+    if membership.user_id == by.pk:
+        raise ValidationError("You cannot end your own membership. Ask another manager.")
+    membership.is_active = False
+    membership.save(update_fields=["is_active", "updated_at"])
+    sync_membership_permissions(user=membership.user, organisation=membership.organisation, role=None)
+    return membership

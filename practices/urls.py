@@ -1,0 +1,15 @@
+from django.urls import path
+
+from practices import views
+
+app_name = "practices"
+
+urlpatterns = [
+    path("", views.organisation, name="organisation"),
+    path("sites/new/", views.site_create, name="site_create"),
+    path("sites/<uuid:site_id>/", views.site_edit, name="site_edit"),
+    path("clinicians/new/", views.clinician_create, name="clinician_create"),
+    path("clinicians/<uuid:clinician_id>/", views.clinician_edit, name="clinician_edit"),
+    path("staff/new/", views.staff_add, name="staff_add"),
+    path("staff/<uuid:membership_id>/", views.staff_edit, name="staff_edit"),
+]

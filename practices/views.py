@@ -1,0 +1,171 @@
+"""Staff pages for the organisation a user is acting for: its sites, clinicians and staff."""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+
+from frontend.forms import apply_service_errors
+from governance.permissions import Perm, has_org_permission
+from practices import selectors, services
+from practices.acting import choose_acting_organisation
+from practices.decorators import staff_view
+from practices.forms import ClinicianForm, SiteForm, StaffMemberForm, StaffRoleForm
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The landing page for the role the user is acting in."""
+    if request.acting is None and len(request.memberships) > 1:
+        return redirect("choose_organisation")
+    acting = request.acting
+    can = {}
+    if acting:
+        can = {perm.name.lower(): has_org_permission(request.user, perm, acting.organisation)
+               for perm in Perm}
+    return render(request, "practices/home.html", {"acting": acting, "can": can})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def choose_organisation(request: HttpRequest) -> HttpResponse:
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = ""
+    error = None
+    if request.method == "POST":
+        chosen = request.POST.get("organisation")
+        for membership in request.memberships:
+            if str(membership.organisation.public_id) == chosen:
+                choose_acting_organisation(request, membership)
+                return redirect(next_url or "home")
+        error = "Select the organisation you are working for today."
+    return render(
+        request,
+        "practices/choose_organisation.html",
+        {"memberships": request.memberships, "error": error, "next": next_url},
+    )
+
+
+@staff_view(Perm.VIEW_ORGANISATION_DETAILS)
+def organisation(request: HttpRequest) -> HttpResponse:
+    org = request.acting.organisation
+    context = {
+        "organisation": org,
+        "sites": selectors.sites_of(org),
+        "clinicians": selectors.clinicians_of(org),
+        "member_practices": selectors.member_practices_of(org) if org.is_hub else None,
+        "staff": selectors.staff_of(org)
+        if has_org_permission(request.user, Perm.MANAGE_STAFF, org) else None,
+        "can_manage_sites": has_org_permission(request.user, Perm.MANAGE_SITES, org),
+        "can_manage_clinicians": has_org_permission(request.user, Perm.MANAGE_CLINICIANS, org),
+    }
+    return render(request, "practices/organisation.html", context)
+
+
+def _save_with(form, request: HttpRequest, save, success: str) -> HttpResponse | None:
+    """Run a service with a valid form's data; on a rule failure, show it on the form."""
+    if not form.is_valid():
+        return None
+    try:
+        save(form.cleaned_data)
+    except ValidationError as error:
+        apply_service_errors(form, error)
+        return None
+    messages.success(request, success)
+    return redirect("practices:organisation")
+
+
+@staff_view(Perm.MANAGE_SITES)
+@require_http_methods(["GET", "POST"])
+def site_create(request: HttpRequest) -> HttpResponse:
+    org = request.acting.organisation
+    form = SiteForm(request.POST or None)
+    if request.method == "POST":
+        done = _save_with(form, request, lambda data: services.create_site(
+            by=request.user, organisation=org, **data), "Site added.")
+        if done:
+            return done
+    return render(request, "practices/site_form.html", {"form": form, "site": None})
+
+
+@staff_view(Perm.MANAGE_SITES)
+@require_http_methods(["GET", "POST"])
+def site_edit(request: HttpRequest, site_id: UUID) -> HttpResponse:
+    site = selectors.get_site_of_or_404(request.acting.organisation, site_id)
+    form = SiteForm(request.POST or None, instance=site)
+    if request.method == "POST":
+        done = _save_with(form, request, lambda data: services.update_site(
+            by=request.user, site=site, **data), "Site updated.")
+        if done:
+            return done
+    return render(request, "practices/site_form.html", {"form": form, "site": site})
+
+
+@staff_view(Perm.MANAGE_CLINICIANS)
+@require_http_methods(["GET", "POST"])
+def clinician_create(request: HttpRequest) -> HttpResponse:
+    org = request.acting.organisation
+    form = ClinicianForm(request.POST or None)
+    if request.method == "POST":
+        done = _save_with(form, request, lambda data: services.create_clinician(
+            by=request.user, organisation=org, **data), "Clinician added.")
+        if done:
+            return done
+    return render(request, "practices/clinician_form.html", {"form": form, "clinician": None})
+
+
+@staff_view(Perm.MANAGE_CLINICIANS)
+@require_http_methods(["GET", "POST"])
+def clinician_edit(request: HttpRequest, clinician_id: UUID) -> HttpResponse:
+    clinician = selectors.get_clinician_of_or_404(request.acting.organisation, clinician_id)
+    form = ClinicianForm(request.POST or None, instance=clinician)
+    if request.method == "POST":
+        done = _save_with(form, request, lambda data: services.update_clinician(
+            by=request.user, clinician=clinician, **data), "Clinician updated.")
+        if done:
+            return done
+    return render(request, "practices/clinician_form.html",
+                  {"form": form, "clinician": clinician})
+
+
+@staff_view(Perm.MANAGE_STAFF)
+@require_http_methods(["GET", "POST"])
+def staff_add(request: HttpRequest) -> HttpResponse:
+    org = request.acting.organisation
+    form = StaffMemberForm(request.POST or None, organisation=org)
+    if request.method == "POST":
+        done = _save_with(form, request, lambda data: services.add_staff_member(
+            by=request.user, organisation=org, **data), "Member of staff added.")
+        if done:
+            return done
+    return render(request, "practices/staff_form.html", {"form": form})
+
+
+@staff_view(Perm.MANAGE_STAFF)
+@require_http_methods(["GET", "POST"])
+def staff_edit(request: HttpRequest, membership_id: UUID) -> HttpResponse:
+    org = request.acting.organisation
+    membership = selectors.get_membership_of_or_404(org, membership_id)
+    form = StaffRoleForm(request.POST or None, organisation=org,
+                         initial={"role": membership.role})
+    if request.method == "POST":
+        if request.POST.get("action") == "end":
+            try:
+                services.end_membership(by=request.user, membership=membership)
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, f"{membership.user.display_name} no longer works here.")
+                return redirect("practices:organisation")
+        else:
+            done = _save_with(form, request, lambda data: services.change_staff_role(
+                by=request.user, membership=membership, role=data["role"]), "Role changed.")
+            if done:
+                return done
+    return render(request, "practices/staff_edit.html", {"form": form, "membership": membership})
