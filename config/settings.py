@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -93,6 +94,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render through TEMPLATES, so our NHS.UK field templates apply to every form.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: PostgreSQL in production and tests, an embedded SQLite file for the demo.
 if not PRODUCTION:

@@ -13,8 +13,11 @@ _WIDGET_CLASSES: list[tuple[type[forms.Widget], str]] = [
     (forms.Textarea, "nhsuk-textarea"),
     (forms.widgets.Input, "nhsuk-input"),
 ]
-_ERROR_CLASSES = {"nhsuk-input": "nhsuk-input--error", "nhsuk-select": "nhsuk-select--error",
-                  "nhsuk-textarea": "nhsuk-textarea--error"}
+_ERROR_CLASSES = {
+    "nhsuk-input": "nhsuk-input--error",
+    "nhsuk-select": "nhsuk-select--error",
+    "nhsuk-textarea": "nhsuk-textarea--error",
+}
 
 
 def _base_class(widget: forms.Widget) -> str:

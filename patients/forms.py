@@ -9,23 +9,43 @@ from practices.postcodes import normalise_postcode
 
 class PatientForm(NHSModelForm):
     nhs_number = forms.CharField(
-        label="NHS number", max_length=14,
+        label="NHS number",
+        max_length=14,
         help_text="10 digits, like 999 123 4567. Spaces and dashes are fine.",
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-10",
-                                      "autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "class": "nhsuk-input--width-10", "autocomplete": "off"}
+        ),
     )
     date_of_birth = NHSDateField(label="Date of birth", help_text="For example, 27 3 1957")
 
     class Meta:
         model = Patient
-        fields = ["nhs_number", "title", "given_name", "family_name", "date_of_birth", "gender",
-                  "address_line_1", "address_line_2", "town", "postcode", "phone", "mobile",
-                  "email", "is_sensitive"]
-        labels = {"title": "Title (optional)", "given_name": "First name",
-                  "family_name": "Last name", "address_line_1": "Address line 1",
-                  "address_line_2": "Address line 2 (optional)", "mobile": "Mobile phone",
-                  "email": "Email address (optional)",
-                  "is_sensitive": "Sensitive record (S-flag): never show outside this practice"}
+        fields = [
+            "nhs_number",
+            "title",
+            "given_name",
+            "family_name",
+            "date_of_birth",
+            "gender",
+            "address_line_1",
+            "address_line_2",
+            "town",
+            "postcode",
+            "phone",
+            "mobile",
+            "email",
+            "is_sensitive",
+        ]
+        labels = {
+            "title": "Title (optional)",
+            "given_name": "First name",
+            "family_name": "Last name",
+            "address_line_1": "Address line 1",
+            "address_line_2": "Address line 2 (optional)",
+            "mobile": "Mobile phone",
+            "email": "Email address (optional)",
+            "is_sensitive": "Sensitive record (S-flag): never show outside this practice",
+        }
         widgets = {"gender": forms.RadioSelect}
 
     def clean_nhs_number(self) -> str:

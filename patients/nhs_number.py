@@ -9,7 +9,9 @@ _SEPARATORS = re.compile(r"[\s-]")
 
 def check_digit(first_nine: str) -> int | None:
     """The Modulus 11 check digit for nine digits, or None where no valid one exists."""
-    total = sum(int(digit) * weight for digit, weight in zip(first_nine, range(10, 1, -1), strict=True))
+    total = sum(
+        int(digit) * weight for digit, weight in zip(first_nine, range(10, 1, -1), strict=True)
+    )
     remainder = 11 - (total % 11)
     if remainder == 11:
         return 0
@@ -22,7 +24,9 @@ def normalise_nhs_number(raw: str) -> str:
     """Strip the spaces and dashes people type; raise ValidationError unless it is valid."""
     digits = _SEPARATORS.sub("", raw or "")
     if not re.fullmatch(r"\d{10}", digits):
-        raise ValidationError("Enter an NHS number with 10 digits, like 999 123 4567.", code="format")
+        raise ValidationError(
+            "Enter an NHS number with 10 digits, like 999 123 4567.", code="format"
+        )
     if check_digit(digits[:9]) != int(digits[9]):
         raise ValidationError(
             "This is not a valid NHS number. Check it against the patient's record.",

@@ -5,9 +5,22 @@ from django.db import transaction
 from patients.models import Patient
 from practices.models import Organisation
 
-PATIENT_FIELDS = ("nhs_number", "title", "given_name", "family_name", "date_of_birth", "gender",
-                  "address_line_1", "address_line_2", "town", "postcode", "phone", "mobile",
-                  "email", "is_sensitive")
+PATIENT_FIELDS = (
+    "nhs_number",
+    "title",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "gender",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "postcode",
+    "phone",
+    "mobile",
+    "email",
+    "is_sensitive",
+)
 
 
 def _apply(patient: Patient, values: dict) -> None:

@@ -44,7 +44,9 @@ def patient_detail(request: HttpRequest, patient_id: UUID) -> HttpResponse:
     can_edit = has_org_permission(
         request.user, Perm.MANAGE_REGISTERED_PATIENTS, request.acting.organisation
     )
-    return render(request, "patients/patient_detail.html", {"patient": patient, "can_edit": can_edit})
+    return render(
+        request, "patients/patient_detail.html", {"patient": patient, "can_edit": can_edit}
+    )
 
 
 @staff_view(Perm.MANAGE_REGISTERED_PATIENTS)

@@ -18,7 +18,9 @@ def live_memberships(user) -> list[Membership]:
     )
 
 
-def resolve_acting_membership(request: HttpRequest, memberships: list[Membership]) -> Membership | None:
+def resolve_acting_membership(
+    request: HttpRequest, memberships: list[Membership]
+) -> Membership | None:
     """The membership named in the session if it is still live; the only one if there is one."""
     chosen = request.session.get(SESSION_KEY)
     for membership in memberships:

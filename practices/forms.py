@@ -16,8 +16,11 @@ class SiteForm(NHSModelForm):
     class Meta:
         model = Site
         fields = ["name", "address_line_1", "address_line_2", "town", "postcode", "is_active"]
-        labels = {"address_line_1": "Address line 1", "address_line_2": "Address line 2 (optional)",
-                  "is_active": "Open for appointments"}
+        labels = {
+            "address_line_1": "Address line 1",
+            "address_line_2": "Address line 2 (optional)",
+            "is_active": "Open for appointments",
+        }
 
     def clean_postcode(self) -> str:
         return normalise_postcode(self.cleaned_data["postcode"])
@@ -27,9 +30,13 @@ class ClinicianForm(NHSModelForm):
     class Meta:
         model = Clinician
         fields = ["title", "given_name", "family_name", "gender", "job_role", "is_active"]
-        labels = {"title": "Title (optional)", "given_name": "First name",
-                  "family_name": "Last name", "job_role": "Job role",
-                  "is_active": "Currently working here"}
+        labels = {
+            "title": "Title (optional)",
+            "given_name": "First name",
+            "family_name": "Last name",
+            "job_role": "Job role",
+            "is_active": "Currently working here",
+        }
 
 
 class StaffMemberForm(NHSForm):
@@ -37,13 +44,15 @@ class StaffMemberForm(NHSForm):
     family_name = forms.CharField(label="Last name", max_length=150)
     email = forms.EmailField(label="NHS email address")
     username = forms.RegexField(
-        regex=r"^[\w.@+-]+$", max_length=150,
+        regex=r"^[\w.@+-]+$",
+        max_length=150,
         help_text="Letters, numbers and . @ + - _ only. They will use this to sign in.",
         error_messages={"invalid": "Use only letters, numbers and . @ + - _ in the username."},
     )
     role = forms.ChoiceField(widget=forms.RadioSelect)
     password = forms.CharField(
-        label="First password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label="First password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="At least 12 characters. Give it to them in person; they should change it.",
     )
 

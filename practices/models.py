@@ -81,7 +81,9 @@ class Site(models.Model):
     class Meta:
         ordering = ["organisation", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "name"], name="site_name_unique_per_org"),
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="site_name_unique_per_org"
+            ),
             models.CheckConstraint(
                 condition=(models.Q(latitude__isnull=True) & models.Q(longitude__isnull=True))
                 | (models.Q(latitude__isnull=False) & models.Q(longitude__isnull=False)),
@@ -150,7 +152,13 @@ ROLES_BY_KIND: dict[str, frozenset[str]] = {
         }
     ),
     Organisation.Kind.HUB: frozenset(
-        {Role.HUB_MANAGER, Role.HUB_RECEPTIONIST, Role.CLINICIAN, Role.CARE_COORDINATOR, Role.IG_LEAD}
+        {
+            Role.HUB_MANAGER,
+            Role.HUB_RECEPTIONIST,
+            Role.CLINICIAN,
+            Role.CARE_COORDINATOR,
+            Role.IG_LEAD,
+        }
     ),
     Organisation.Kind.URGENT_CARE: frozenset(
         {Role.URGENT_CARE_CLINICIAN, Role.CLINICIAN, Role.IG_LEAD}
@@ -190,6 +198,8 @@ class Membership(models.Model):
         allowed = ROLES_BY_KIND.get(self.organisation.kind, frozenset())
         if self.role not in allowed:
             raise ValidationError(
-                {"role": f"A {self.get_role_display().lower()} cannot work at a "
-                 f"{self.organisation.get_kind_display().lower()}."}
+                {
+                    "role": f"A {self.get_role_display().lower()} cannot work at a "
+                    f"{self.organisation.get_kind_display().lower()}."
+                }
             )

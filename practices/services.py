@@ -9,8 +9,16 @@ from practices.models import ROLES_BY_KIND, Clinician, Membership, Organisation,
 
 User = get_user_model()
 
-SITE_FIELDS = ("name", "address_line_1", "address_line_2", "town", "postcode", "latitude",
-               "longitude", "is_active")
+SITE_FIELDS = (
+    "name",
+    "address_line_1",
+    "address_line_2",
+    "town",
+    "postcode",
+    "latitude",
+    "longitude",
+    "is_active",
+)
 CLINICIAN_FIELDS = ("title", "given_name", "family_name", "gender", "job_role", "is_active")
 
 
@@ -74,16 +82,26 @@ def grant_membership(*, by, user, organisation: Organisation, role: str) -> Memb
 
 @transaction.atomic
 def add_staff_member(
-    *, by, organisation: Organisation, username: str, given_name: str, family_name: str,
-    email: str, role: str, password: str,
+    *,
+    by,
+    organisation: Organisation,
+    username: str,
+    given_name: str,
+    family_name: str,
+    email: str,
+    role: str,
+    password: str,
 ) -> Membership:
     """Create a sign-in for a new member of staff and give them a role here."""
     _check_role_fits(organisation, role)
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": "That username is taken. Choose another."})
     user = User.objects.create_user(
-        username=username, email=email, password=password,
-        first_name=given_name, last_name=family_name,
+        username=username,
+        email=email,
+        password=password,
+        first_name=given_name,
+        last_name=family_name,
     )
     return grant_membership(by=by, user=user, organisation=organisation, role=role)
 
@@ -102,5 +120,7 @@ def end_membership(*, by, membership: Membership) -> Membership:
         raise ValidationError("You cannot end your own membership. Ask another manager.")
     membership.is_active = False
     membership.save(update_fields=["is_active", "updated_at"])
-    sync_membership_permissions(user=membership.user, organisation=membership.organisation, role=None)
+    sync_membership_permissions(
+        user=membership.user, organisation=membership.organisation, role=None
+    )
     return membership

@@ -26,8 +26,10 @@ def home(request: HttpRequest) -> HttpResponse:
     acting = request.acting
     can = {}
     if acting:
-        can = {perm.name.lower(): has_org_permission(request.user, perm, acting.organisation)
-               for perm in Perm}
+        can = {
+            perm.name.lower(): has_org_permission(request.user, perm, acting.organisation)
+            for perm in Perm
+        }
     return render(request, "practices/home.html", {"acting": acting, "can": can})
 
 
@@ -61,7 +63,8 @@ def organisation(request: HttpRequest) -> HttpResponse:
         "clinicians": selectors.clinicians_of(org),
         "member_practices": selectors.member_practices_of(org) if org.is_hub else None,
         "staff": selectors.staff_of(org)
-        if has_org_permission(request.user, Perm.MANAGE_STAFF, org) else None,
+        if has_org_permission(request.user, Perm.MANAGE_STAFF, org)
+        else None,
         "can_manage_sites": has_org_permission(request.user, Perm.MANAGE_SITES, org),
         "can_manage_clinicians": has_org_permission(request.user, Perm.MANAGE_CLINICIANS, org),
     }
@@ -87,8 +90,12 @@ def site_create(request: HttpRequest) -> HttpResponse:
     org = request.acting.organisation
     form = SiteForm(request.POST or None)
     if request.method == "POST":
-        done = _save_with(form, request, lambda data: services.create_site(
-            by=request.user, organisation=org, **data), "Site added.")
+        done = _save_with(
+            form,
+            request,
+            lambda data: services.create_site(by=request.user, organisation=org, **data),
+            "Site added.",
+        )
         if done:
             return done
     return render(request, "practices/site_form.html", {"form": form, "site": None})
@@ -100,8 +107,12 @@ def site_edit(request: HttpRequest, site_id: UUID) -> HttpResponse:
     site = selectors.get_site_of_or_404(request.acting.organisation, site_id)
     form = SiteForm(request.POST or None, instance=site)
     if request.method == "POST":
-        done = _save_with(form, request, lambda data: services.update_site(
-            by=request.user, site=site, **data), "Site updated.")
+        done = _save_with(
+            form,
+            request,
+            lambda data: services.update_site(by=request.user, site=site, **data),
+            "Site updated.",
+        )
         if done:
             return done
     return render(request, "practices/site_form.html", {"form": form, "site": site})
@@ -113,8 +124,12 @@ def clinician_create(request: HttpRequest) -> HttpResponse:
     org = request.acting.organisation
     form = ClinicianForm(request.POST or None)
     if request.method == "POST":
-        done = _save_with(form, request, lambda data: services.create_clinician(
-            by=request.user, organisation=org, **data), "Clinician added.")
+        done = _save_with(
+            form,
+            request,
+            lambda data: services.create_clinician(by=request.user, organisation=org, **data),
+            "Clinician added.",
+        )
         if done:
             return done
     return render(request, "practices/clinician_form.html", {"form": form, "clinician": None})
@@ -126,12 +141,15 @@ def clinician_edit(request: HttpRequest, clinician_id: UUID) -> HttpResponse:
     clinician = selectors.get_clinician_of_or_404(request.acting.organisation, clinician_id)
     form = ClinicianForm(request.POST or None, instance=clinician)
     if request.method == "POST":
-        done = _save_with(form, request, lambda data: services.update_clinician(
-            by=request.user, clinician=clinician, **data), "Clinician updated.")
+        done = _save_with(
+            form,
+            request,
+            lambda data: services.update_clinician(by=request.user, clinician=clinician, **data),
+            "Clinician updated.",
+        )
         if done:
             return done
-    return render(request, "practices/clinician_form.html",
-                  {"form": form, "clinician": clinician})
+    return render(request, "practices/clinician_form.html", {"form": form, "clinician": clinician})
 
 
 @staff_view(Perm.MANAGE_STAFF)
@@ -140,8 +158,12 @@ def staff_add(request: HttpRequest) -> HttpResponse:
     org = request.acting.organisation
     form = StaffMemberForm(request.POST or None, organisation=org)
     if request.method == "POST":
-        done = _save_with(form, request, lambda data: services.add_staff_member(
-            by=request.user, organisation=org, **data), "Member of staff added.")
+        done = _save_with(
+            form,
+            request,
+            lambda data: services.add_staff_member(by=request.user, organisation=org, **data),
+            "Member of staff added.",
+        )
         if done:
             return done
     return render(request, "practices/staff_form.html", {"form": form})
@@ -152,8 +174,7 @@ def staff_add(request: HttpRequest) -> HttpResponse:
 def staff_edit(request: HttpRequest, membership_id: UUID) -> HttpResponse:
     org = request.acting.organisation
     membership = selectors.get_membership_of_or_404(org, membership_id)
-    form = StaffRoleForm(request.POST or None, organisation=org,
-                         initial={"role": membership.role})
+    form = StaffRoleForm(request.POST or None, organisation=org, initial={"role": membership.role})
     if request.method == "POST":
         if request.POST.get("action") == "end":
             try:
@@ -164,8 +185,14 @@ def staff_edit(request: HttpRequest, membership_id: UUID) -> HttpResponse:
                 messages.success(request, f"{membership.user.display_name} no longer works here.")
                 return redirect("practices:organisation")
         else:
-            done = _save_with(form, request, lambda data: services.change_staff_role(
-                by=request.user, membership=membership, role=data["role"]), "Role changed.")
+            done = _save_with(
+                form,
+                request,
+                lambda data: services.change_staff_role(
+                    by=request.user, membership=membership, role=data["role"]
+                ),
+                "Role changed.",
+            )
             if done:
                 return done
     return render(request, "practices/staff_edit.html", {"form": form, "membership": membership})

@@ -14,7 +14,7 @@ from practices import services
 from practices.models import Organisation
 
 User = get_user_model()
-DEFAULT_PASSWORD = "hub-diary-demo"
+DEFAULT_PASSWORD = "hub-diary-demo"  # noqa: S105 - the demo's published password
 
 
 def demo_password() -> str:
@@ -33,11 +33,17 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def _load(self) -> None:
-        admin = User.objects.create_superuser("admin", "admin@example.nhs.uk", demo_password(),
-                                              first_name="Demo", last_name="Administrator")
+        admin = User.objects.create_superuser(
+            "admin",
+            "admin@example.nhs.uk",
+            demo_password(),
+            first_name="Demo",
+            last_name="Administrator",
+        )
         rng = random.Random(2026)
-        organisations = {spec.ods_code: self._organisation(spec, admin)
-                         for spec in (HUB, *PRACTICES, *OTHERS)}
+        organisations = {
+            spec.ods_code: self._organisation(spec, admin) for spec in (HUB, *PRACTICES, *OTHERS)
+        }
         hub = organisations[HUB.ods_code]
         hub.member_practices.set(organisations[p.ods_code] for p in PRACTICES)
 
@@ -46,31 +52,50 @@ class Command(BaseCommand):
         for spec in PRACTICES:
             practice = organisations[spec.ods_code]
             for _ in range(spec.patients):
-                register_patient(by=admin, practice=practice,
-                                 **demo_patient(rng, next(numbers), "Leeds", spec.postcode_area))
+                register_patient(
+                    by=admin,
+                    practice=practice,
+                    **demo_patient(rng, next(numbers), "Leeds", spec.postcode_area),
+                )
 
         for login in LOGINS:
             user = User.objects.create_user(
-                login.username, f"{login.username}@example.nhs.uk", demo_password(),
-                first_name=login.given_name, last_name=login.family_name,
+                login.username,
+                f"{login.username}@example.nhs.uk",
+                demo_password(),
+                first_name=login.given_name,
+                last_name=login.family_name,
             )
             for ods_code, role in login.memberships:
-                services.grant_membership(by=admin, user=user,
-                                          organisation=organisations[ods_code], role=role)
+                services.grant_membership(
+                    by=admin, user=user, organisation=organisations[ods_code], role=role
+                )
 
     def _organisation(self, spec: DemoOrganisation, admin) -> Organisation:
-        organisation = Organisation(ods_code=spec.ods_code, name=spec.name, kind=spec.kind,
-                                    phone=spec.phone)
+        organisation = Organisation(
+            ods_code=spec.ods_code, name=spec.name, kind=spec.kind, phone=spec.phone
+        )
         organisation.full_clean()
         organisation.save()
         for site in spec.sites:
             services.create_site(
-                by=admin, organisation=organisation, name=site.name,
-                address_line_1=site.address, town=site.town, postcode=site.postcode,
-                latitude=site.latitude, longitude=site.longitude,
+                by=admin,
+                organisation=organisation,
+                name=site.name,
+                address_line_1=site.address,
+                town=site.town,
+                postcode=site.postcode,
+                latitude=site.latitude,
+                longitude=site.longitude,
             )
         for title, given, family, gender, job in spec.clinicians:
-            services.create_clinician(by=admin, organisation=organisation, title=title,
-                                      given_name=given, family_name=family, gender=gender,
-                                      job_role=job)
+            services.create_clinician(
+                by=admin,
+                organisation=organisation,
+                title=title,
+                given_name=given,
+                family_name=family,
+                gender=gender,
+                job_role=job,
+            )
         return organisation

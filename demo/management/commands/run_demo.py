@@ -12,8 +12,7 @@ from demo.management.commands.load_demo import demo_password
 
 BACKGROUND = [
     # The write-back and import jobs run here, on the demo's filesystem queue.
-    [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
-     "--loglevel=WARNING"],
+    [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=WARNING"],
 ]
 
 

@@ -1,0 +1,48 @@
+# Hub Diary's front door. `make demo` runs it; `make test` proves it.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PYTEST_WORKERS ?= 2
+
+.PHONY: demo test check bench install assets services stack clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	touch $@
+
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static/dist/.built: node_modules/.installed scripts/build-assets.mjs $(wildcard assets/*/*)
+	npm run --silent build
+	touch $@
+
+staticfiles/staticfiles.json: static/dist/.built $(VENV)/.installed
+	$(BIN)/python manage.py collectstatic --noinput -v0
+
+install: $(VENV)/.installed node_modules/.installed
+
+assets: staticfiles/staticfiles.json
+
+services:
+	@scripts/install-services.sh
+
+demo: install assets
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py run_demo
+
+test: install assets services
+	scripts/with-services.sh $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+check: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run -v1
+
+clean:
+	rm -rf $(VENV) node_modules static/dist staticfiles var

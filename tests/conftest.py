@@ -1,0 +1,147 @@
+"""Shared fixtures: the organisations and personas every test speaks in."""
+
+import os
+
+import pytest
+from django.test import Client
+
+from governance.roles import Role
+from tests.factories import (
+    HubFactory,
+    PatientFactory,
+    PracticeFactory,
+    UrgentCareFactory,
+    UserFactory,
+    staff,
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        raise pytest.UsageError(
+            "The tests run against PostgreSQL and Redis: use `make test`, or set DATABASE_URL "
+            "and CELERY_BROKER_URL to servers of your own."
+        )
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    import psycopg
+    import redis
+
+    database_url = os.environ["DATABASE_URL"]
+    with psycopg.connect(database_url, connect_timeout=5) as conn:
+        version = conn.execute("SHOW server_version").fetchone()[0]
+    broker = os.environ.get("CELERY_BROKER_URL", "")
+    redis_version = (
+        redis.Redis.from_url(broker).info("server")["redis_version"] if broker else "none"
+    )
+    host = database_url.split("@")[-1].split("/")[0]
+    return [f"database: PostgreSQL {version} at {host}", f"broker: Redis {redis_version}"]
+
+
+# Organisations ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def practice_a(db):
+    return PracticeFactory(name="Riverside Medical Centre", ods_code="A10001")
+
+
+@pytest.fixture
+def practice_b(db):
+    return PracticeFactory(name="Kirkgate Surgery", ods_code="B20002")
+
+
+@pytest.fixture
+def hub(db, practice_a, practice_b):
+    hub = HubFactory(name="Aire Valley Hub", ods_code="U30003")
+    hub.member_practices.set([practice_a, practice_b])
+    return hub
+
+
+@pytest.fixture
+def ae_department(db):
+    return UrgentCareFactory(name="St Luke's Emergency Department", ods_code="RZZ01")
+
+
+# Personas --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def practice_manager_a(practice_a):
+    return staff(practice_a, Role.PRACTICE_MANAGER, username="manager.a")
+
+
+@pytest.fixture
+def receptionist_practice_a(practice_a):
+    return staff(practice_a, Role.PRACTICE_RECEPTIONIST, username="reception.a")
+
+
+@pytest.fixture
+def clinician_a(practice_a):
+    return staff(practice_a, Role.CLINICIAN, username="clinician.a")
+
+
+@pytest.fixture
+def ig_lead_a(practice_a):
+    return staff(practice_a, Role.IG_LEAD, username="ig.a")
+
+
+@pytest.fixture
+def practice_manager_b(practice_b):
+    return staff(practice_b, Role.PRACTICE_MANAGER, username="manager.b")
+
+
+@pytest.fixture
+def receptionist_practice_b(practice_b):
+    return staff(practice_b, Role.PRACTICE_RECEPTIONIST, username="reception.b")
+
+
+@pytest.fixture
+def hub_manager(hub):
+    return staff(hub, Role.HUB_MANAGER, username="hub.manager")
+
+
+@pytest.fixture
+def hub_receptionist(hub):
+    return staff(hub, Role.HUB_RECEPTIONIST, username="hub.reception")
+
+
+@pytest.fixture
+def ae_clinician(ae_department):
+    return staff(ae_department, Role.URGENT_CARE_CLINICIAN, username="ae.clinician")
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed in, but works for no organisation in Hub Diary."""
+    return UserFactory(username="outsider")
+
+
+# Patients --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def patient_a(practice_a):
+    return PatientFactory(registered_practice=practice_a, given_name="Ada", family_name="Lovelace")
+
+
+@pytest.fixture
+def patient_b(practice_b):
+    return PatientFactory(registered_practice=practice_b, given_name="Bea", family_name="Brown")
+
+
+# Clients ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def client_for(db):
+    """A test client signed in as the given user."""
+
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
