@@ -24,6 +24,7 @@ urlpatterns = [
     path("organisation/choose/", practice_views.choose_organisation, name="choose_organisation"),
     path("organisation/", include("practices.urls")),
     path("patients/", include("patients.urls")),
+    path("governance/", include("governance.urls")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

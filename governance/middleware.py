@@ -3,6 +3,7 @@
 Idle expiry is Django's own (SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST).
 """
 
+import uuid
 from collections.abc import Callable
 
 from django.conf import settings
@@ -26,3 +27,19 @@ class SessionLifetimeMiddleware:
             elif now - signed_in_at > settings.SESSION_ABSOLUTE_LIFETIME.total_seconds():
                 logout(request)
         return self.get_response(request)
+
+
+class RequestIdMiddleware:
+    """Give every request an id (or keep a well-formed one from the proxy) for the audit
+    trail and the logs, and return it to the caller."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        valid = 8 <= len(incoming) <= 64 and incoming.replace("-", "").isalnum()
+        request.request_id = incoming if valid else uuid.uuid4().hex
+        response = self.get_response(request)
+        response["X-Request-ID"] = request.request_id
+        return response

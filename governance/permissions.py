@@ -1,16 +1,17 @@
 """One vocabulary of permissions, the role → permission map, and the only guardian calls.
 
 Object permissions are held per user on the organisation they work for, kept in step with
-their membership by `sync_membership_permissions`; views ask `has_org_permission`.
+their membership by `sync_membership_permissions`. A permission counts only while the
+membership is live (active, and within its dates), checked afresh on every call.
 """
 
 from enum import StrEnum
-from typing import Any
 
 from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import assign_perm, remove_perm
 
 from governance.roles import Role
+from practices.models import Membership, Organisation
 
 
 class Perm(StrEnum):
@@ -20,51 +21,113 @@ class Perm(StrEnum):
     MANAGE_STAFF = "practices.manage_staff"
     VIEW_REGISTERED_PATIENTS = "practices.view_registered_patients"
     MANAGE_REGISTERED_PATIENTS = "practices.manage_registered_patients"
+    BOOK_FOR_PATIENTS = "practices.book_for_patients"
+    VIEW_PATIENT_RECORDS = "practices.view_patient_records"
+    USE_CARE_TRACKER = "practices.use_care_tracker"
+    RECORD_CONSENT = "practices.record_consent"
+    BREAK_GLASS = "practices.break_glass"
+    MANAGE_AGREEMENTS = "practices.manage_agreements"
+    GRANT_ACCESS = "practices.grant_access"
+    REVIEW_ACCESS = "practices.review_access"
 
     @property
     def codename(self) -> str:
         return self.value.split(".", 1)[1]
 
 
-_ALL_STAFF = {Perm.VIEW_ORGANISATION_DETAILS}
-
+P = Perm
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.PRACTICE_MANAGER: frozenset(
-        _ALL_STAFF
-        | {
-            Perm.MANAGE_SITES,
-            Perm.MANAGE_CLINICIANS,
-            Perm.MANAGE_STAFF,
-            Perm.VIEW_REGISTERED_PATIENTS,
-            Perm.MANAGE_REGISTERED_PATIENTS,
+        {
+            P.VIEW_ORGANISATION_DETAILS,
+            P.MANAGE_SITES,
+            P.MANAGE_CLINICIANS,
+            P.MANAGE_STAFF,
+            P.VIEW_REGISTERED_PATIENTS,
+            P.MANAGE_REGISTERED_PATIENTS,
+            P.BOOK_FOR_PATIENTS,
+            P.VIEW_PATIENT_RECORDS,
+            P.RECORD_CONSENT,
+            P.MANAGE_AGREEMENTS,
+            P.GRANT_ACCESS,
         }
     ),
     Role.PRACTICE_RECEPTIONIST: frozenset(
-        _ALL_STAFF | {Perm.VIEW_REGISTERED_PATIENTS, Perm.MANAGE_REGISTERED_PATIENTS}
+        {
+            P.VIEW_ORGANISATION_DETAILS,
+            P.VIEW_REGISTERED_PATIENTS,
+            P.MANAGE_REGISTERED_PATIENTS,
+            P.BOOK_FOR_PATIENTS,
+            P.VIEW_PATIENT_RECORDS,
+            P.RECORD_CONSENT,
+        }
     ),
     Role.HUB_MANAGER: frozenset(
-        _ALL_STAFF | {Perm.MANAGE_SITES, Perm.MANAGE_CLINICIANS, Perm.MANAGE_STAFF}
+        {
+            P.VIEW_ORGANISATION_DETAILS,
+            P.MANAGE_SITES,
+            P.MANAGE_CLINICIANS,
+            P.MANAGE_STAFF,
+            P.BOOK_FOR_PATIENTS,
+            P.MANAGE_AGREEMENTS,
+            P.GRANT_ACCESS,
+        }
     ),
-    Role.HUB_RECEPTIONIST: frozenset(_ALL_STAFF),
-    Role.URGENT_CARE_CLINICIAN: frozenset(_ALL_STAFF),
-    Role.CLINICIAN: frozenset(_ALL_STAFF | {Perm.VIEW_REGISTERED_PATIENTS}),
-    Role.CARE_COORDINATOR: frozenset(_ALL_STAFF | {Perm.VIEW_REGISTERED_PATIENTS}),
-    Role.IG_LEAD: frozenset(_ALL_STAFF | {Perm.VIEW_REGISTERED_PATIENTS}),
+    Role.HUB_RECEPTIONIST: frozenset({P.VIEW_ORGANISATION_DETAILS, P.BOOK_FOR_PATIENTS}),
+    Role.URGENT_CARE_CLINICIAN: frozenset(
+        {
+            P.VIEW_ORGANISATION_DETAILS,
+            P.BOOK_FOR_PATIENTS,
+            P.VIEW_PATIENT_RECORDS,
+            P.BREAK_GLASS,
+        }
+    ),
+    Role.CLINICIAN: frozenset(
+        {
+            P.VIEW_ORGANISATION_DETAILS,
+            P.VIEW_REGISTERED_PATIENTS,
+            P.VIEW_PATIENT_RECORDS,
+            P.BOOK_FOR_PATIENTS,
+            P.RECORD_CONSENT,
+            P.USE_CARE_TRACKER,
+            P.BREAK_GLASS,
+        }
+    ),
+    Role.CARE_COORDINATOR: frozenset(
+        {
+            P.VIEW_ORGANISATION_DETAILS,
+            P.VIEW_REGISTERED_PATIENTS,
+            P.VIEW_PATIENT_RECORDS,
+            P.USE_CARE_TRACKER,
+            P.RECORD_CONSENT,
+        }
+    ),
+    Role.IG_LEAD: frozenset(
+        {
+            P.VIEW_ORGANISATION_DETAILS,
+            P.VIEW_REGISTERED_PATIENTS,
+            P.VIEW_PATIENT_RECORDS,
+            P.RECORD_CONSENT,
+            P.MANAGE_AGREEMENTS,
+            P.GRANT_ACCESS,
+            P.REVIEW_ACCESS,
+        }
+    ),
 }
+del P
 
 
 def permissions_for_role(role: str) -> frozenset[Perm]:
     return ROLE_PERMISSIONS.get(role, frozenset())
 
 
-def sync_membership_permissions(*, user: Any, organisation: Any, role: str | None) -> None:
+def sync_membership_permissions(*, user, organisation: Organisation, role: str | None) -> None:
     """Make the user's object permissions on the organisation exactly those of `role`.
 
     `role=None` removes them all (membership ended).
     """
     wanted = permissions_for_role(role) if role else frozenset()
-    checker = ObjectPermissionChecker(user)
-    held = set(checker.get_user_perms(organisation))
+    held = set(ObjectPermissionChecker(user).get_user_perms(organisation))
     for perm in Perm:
         if perm in wanted and perm.codename not in held:
             assign_perm(perm.value, user, organisation)
@@ -72,8 +135,15 @@ def sync_membership_permissions(*, user: Any, organisation: Any, role: str | Non
             remove_perm(perm.value, user, organisation)
 
 
-def has_org_permission(user: Any, perm: Perm, organisation: Any) -> bool:
-    """Does the user hold `perm` on this organisation right now? Asked afresh every time."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active or organisation is None:
-        return False
-    return ObjectPermissionChecker(user).has_perm(perm.codename, organisation)
+def org_permissions(user, organisation: Organisation | None) -> frozenset[Perm]:
+    """Everything the user may do at this organisation right now. Never cached."""
+    if organisation is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    if not Membership.objects.live().filter(user=user, organisation=organisation).exists():
+        return frozenset()
+    held = set(ObjectPermissionChecker(user).get_user_perms(organisation))
+    return frozenset(perm for perm in Perm if perm.codename in held)
+
+
+def has_org_permission(user, perm: Perm, organisation: Organisation | None) -> bool:
+    return perm in org_permissions(user, organisation)

@@ -1,12 +1,29 @@
-"""Reads of patient records, always scoped by who is asking."""
+"""Reads of patient records, always scoped by who is asking and always audited."""
 
 import re
 
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
+from governance.access import Purpose, decide, findable_patients
+from governance.audit import Actor, record_event
 from governance.permissions import Perm, has_org_permission
 from patients.models import Patient
+from patients.nhs_number import normalise_nhs_number
+
+
+def _narrow(patients: QuerySet[Patient], query: str) -> QuerySet[Patient]:
+    query = query.strip()
+    if not query:
+        return patients
+    digits = re.sub(r"[\s-]", "", query)
+    if digits.isdigit():
+        return patients.filter(nhs_number__startswith=digits)
+    for word in query.split():
+        patients = patients.filter(
+            Q(family_name__istartswith=word) | Q(given_name__istartswith=word)
+        )
+    return patients
 
 
 def registered_patients_for(*, request: HttpRequest, query: str = "") -> QuerySet[Patient]:
@@ -17,22 +34,46 @@ def registered_patients_for(*, request: HttpRequest, query: str = "") -> QuerySe
     ):
         return Patient.objects.none()
     patients = Patient.objects.registered_at(acting.organisation)
-    query = query.strip()
-    if query:
-        digits = re.sub(r"[\s-]", "", query)
-        if digits.isdigit():
-            patients = patients.filter(nhs_number__startswith=digits)
-        else:
-            for word in query.split():
-                patients = patients.filter(
-                    Q(family_name__istartswith=word) | Q(given_name__istartswith=word)
-                )
-    return patients.order_by("family_name", "given_name", "date_of_birth")
+    return _narrow(patients, query).order_by("family_name", "given_name", "date_of_birth")
 
 
-def get_patient_for_user_or_404(*, request: HttpRequest, public_id) -> Patient:
-    """Fetch a patient and authorise the request together; outsiders get 404, never 403."""
-    patient = registered_patients_for(request=request).filter(public_id=public_id).first()
+def record_patient_search(*, request: HttpRequest, action: str, results: int) -> None:
+    """A list of patients is patient data too: one event per search, with no search text."""
+    record_event(actor=Actor.from_request(request), action=action, reason=f"results={results}")
+
+
+def find_patients_for(
+    *,
+    request: HttpRequest,
+    purpose: Purpose,
+    nhs_number: str = "",
+    family_name: str = "",
+    date_of_birth=None,
+) -> QuerySet[Patient]:
+    """Patients this user may find for `purpose`, by exact NHS number, or by family name and
+    date of birth together, as a receptionist would ask over the phone."""
+    patients = findable_patients(Actor.from_request(request), purpose)
+    if nhs_number:
+        patients = patients.filter(nhs_number=normalise_nhs_number(nhs_number))
+    elif family_name and date_of_birth:
+        patients = patients.filter(
+            family_name__iexact=family_name.strip(), date_of_birth=date_of_birth
+        )
+    else:
+        return Patient.objects.none()
+    return patients.select_related("registered_practice").order_by("family_name", "given_name")
+
+
+def get_patient_for_user_or_404(
+    *, request: HttpRequest, public_id, purpose: Purpose, action: str
+) -> Patient:
+    """Fetch a patient and decide access together; outsiders get 404, never 403, and both
+    outcomes are audited."""
+    patient = (
+        Patient.objects.select_related("registered_practice").filter(public_id=public_id).first()
+    )
     if patient is None:
+        raise Http404("No patient found.")
+    if not decide(Actor.from_request(request), patient, purpose, action=action):
         raise Http404("No patient found.")
     return patient

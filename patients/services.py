@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from governance.audit import Actor, record_event
 from patients.models import Patient
 from practices.models import Organisation
 
@@ -32,17 +33,20 @@ def _apply(patient: Patient, values: dict) -> None:
 
 
 @transaction.atomic
-def register_patient(*, by, practice: Organisation, **values) -> Patient:
+def register_patient(*, by: Actor, practice: Organisation, **values) -> Patient:
     patient = Patient(registered_practice=practice)
     _apply(patient, values)
     patient.full_clean()
     patient.save()
+    record_event(actor=by, action="patient.register", patient=patient, obj=patient)
     return patient
 
 
 @transaction.atomic
-def update_patient(*, by, patient: Patient, **values) -> Patient:
+def update_patient(*, by: Actor, patient: Patient, **values) -> Patient:
+    """Change registered details. The caller has decided access (MANAGE_REGISTRATION)."""
     _apply(patient, values)
     patient.full_clean()
     patient.save()
+    record_event(actor=by, action="patient.update", patient=patient, obj=patient)
     return patient

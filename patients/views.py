@@ -10,10 +10,17 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from frontend.forms import apply_service_errors
-from governance.permissions import Perm, has_org_permission
+from governance.access import Purpose
+from governance.audit import Actor
+from governance.permissions import Perm, has_org_permission, org_permissions
+from governance.selectors import current_consents
 from patients import services
 from patients.forms import PatientForm
-from patients.selectors import get_patient_for_user_or_404, registered_patients_for
+from patients.selectors import (
+    get_patient_for_user_or_404,
+    record_patient_search,
+    registered_patients_for,
+)
 from practices.decorators import staff_view
 
 PAGE_SIZE = 25
@@ -26,6 +33,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(registered_patients_for(request=request, query=query), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    record_patient_search(request=request, action="patient.list", results=len(page.object_list))
     context = {
         "page": page,
         "query": query,
@@ -37,16 +45,21 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-@staff_view(Perm.VIEW_REGISTERED_PATIENTS)
+@staff_view(Perm.VIEW_PATIENT_RECORDS)
 @require_GET
 def patient_detail(request: HttpRequest, patient_id: UUID) -> HttpResponse:
-    patient = get_patient_for_user_or_404(request=request, public_id=patient_id)
-    can_edit = has_org_permission(
-        request.user, Perm.MANAGE_REGISTERED_PATIENTS, request.acting.organisation
+    patient = get_patient_for_user_or_404(
+        request=request, public_id=patient_id, purpose=Purpose.VIEW_RECORD, action="patient.view"
     )
-    return render(
-        request, "patients/patient_detail.html", {"patient": patient, "can_edit": can_edit}
-    )
+    own_practice = patient.registered_practice_id == request.acting.organisation.pk
+    perms = org_permissions(request.user, request.acting.organisation)
+    context = {
+        "patient": patient,
+        "can_edit": own_practice and Perm.MANAGE_REGISTERED_PATIENTS in perms,
+        "can_record_consent": Perm.RECORD_CONSENT in perms,
+        "consents": current_consents(patient),
+    }
+    return render(request, "patients/patient_detail.html", context)
 
 
 @staff_view(Perm.MANAGE_REGISTERED_PATIENTS)
@@ -56,7 +69,9 @@ def patient_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             patient = services.register_patient(
-                by=request.user, practice=request.acting.organisation, **form.cleaned_data
+                by=Actor.from_request(request),
+                practice=request.acting.organisation,
+                **form.cleaned_data,
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -69,11 +84,18 @@ def patient_create(request: HttpRequest) -> HttpResponse:
 @staff_view(Perm.MANAGE_REGISTERED_PATIENTS)
 @require_http_methods(["GET", "POST"])
 def patient_edit(request: HttpRequest, patient_id: UUID) -> HttpResponse:
-    patient = get_patient_for_user_or_404(request=request, public_id=patient_id)
+    patient = get_patient_for_user_or_404(
+        request=request,
+        public_id=patient_id,
+        purpose=Purpose.MANAGE_REGISTRATION,
+        action="patient.edit" if request.method == "POST" else "patient.view",
+    )
     form = PatientForm(request.POST or None, instance=patient)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_patient(by=request.user, patient=patient, **form.cleaned_data)
+            services.update_patient(
+                by=Actor.from_request(request), patient=patient, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:

@@ -12,7 +12,8 @@ def live_memberships(user) -> list[Membership]:
     if not user.is_authenticated:
         return []
     return list(
-        Membership.objects.filter(user=user, is_active=True, organisation__isnull=False)
+        Membership.objects.live()
+        .filter(user=user)
         .select_related("organisation")
         .order_by("organisation__name")
     )

@@ -5,6 +5,8 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 
 from governance.roles import Role
 from practices.ods import normalise_ods_code
@@ -43,6 +45,14 @@ class Organisation(models.Model):
             ("manage_staff", "Add staff and change their roles"),
             ("view_registered_patients", "See the organisation's registered patients"),
             ("manage_registered_patients", "Register patients and change their details"),
+            ("book_for_patients", "Book, cancel and rebook appointments for patients"),
+            ("view_patient_records", "View patient records, subject to the access decision"),
+            ("use_care_tracker", "Use the care tracker"),
+            ("record_consent", "Record a patient's consent"),
+            ("break_glass", "Break glass for a patient with no other basis"),
+            ("manage_agreements", "Propose, accept and end sharing agreements"),
+            ("grant_access", "Give honorary access to the organisation"),
+            ("review_access", "See access reports and review break-glass events"),
         ]
 
     def __str__(self) -> str:
@@ -168,8 +178,22 @@ ROLES_BY_KIND: dict[str, frozenset[str]] = {
 }
 
 
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def live(self, at=None) -> "MembershipQuerySet":
+        """Active and within its dates (honorary contracts have dates; staff posts do not)."""
+        at = at or timezone.now()
+        return self.filter(
+            Q(starts_at__isnull=True) | Q(starts_at__lte=at),
+            Q(ends_at__isnull=True) | Q(ends_at__gt=at),
+            is_active=True,
+        )
+
+
 class Membership(models.Model):
-    """A user's role at one organisation: the only way staff act for an organisation."""
+    """A user's role at one organisation: the only way staff act for an organisation.
+
+    An access grant (honorary contract) is a membership with dates, made by governance.
+    """
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(
@@ -180,14 +204,24 @@ class Membership(models.Model):
     )
     role = models.CharField(max_length=30, choices=Role.choices)
     is_active = models.BooleanField(default=True)
+    starts_at = models.DateTimeField(null=True, blank=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["organisation__name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "organisation"], name="one_membership_per_user_and_org"
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_at__isnull=True)
+                | Q(ends_at__isnull=True)
+                | Q(ends_at__gt=models.F("starts_at")),
+                name="membership_ends_after_start",
             ),
         ]
 

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from demo.hub import HUB, LOGINS, OTHERS, PRACTICES, DemoOrganisation
 from demo.people import demo_patient, test_range_nhs_numbers
+from governance.audit import Actor
 from patients.services import register_patient
 from practices import services
 from practices.models import Organisation
@@ -53,7 +54,7 @@ class Command(BaseCommand):
             practice = organisations[spec.ods_code]
             for _ in range(spec.patients):
                 register_patient(
-                    by=admin,
+                    by=Actor.system(admin),
                     practice=practice,
                     **demo_patient(rng, next(numbers), "Leeds", spec.postcode_area),
                 )

@@ -1,0 +1,172 @@
+"""The one access decision for patient data. Every view, API and task that shows or changes
+a patient's data asks `decide`, which writes an audit event whether it allows or refuses.
+
+Bases, in order: staff of the patient's registered practice (or an honorary contract
+there); an active sharing agreement covering the purpose, with the patient's consent where
+the purpose needs it; a live break-glass. Sensitive (S-flag) records never leave their
+practice. Nothing is cached: every call reads memberships, agreements and consent afresh.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from governance.audit import Actor, record_event
+from governance.models import AuditEvent, BreakGlass, Consent, Scope, SharingAgreement
+from governance.permissions import Perm, org_permissions
+from patients.models import Patient
+from practices.models import Organisation
+
+
+class Purpose(StrEnum):
+    BOOK = "book"  # find a patient and book, cancel or rebook for them
+    VIEW_RECORD = "view-record"  # see their details, appointments and plans
+    CARE_TRACKER = "care-tracker"  # enrol them and work on their care plan
+    MANAGE_REGISTRATION = "manage-registration"  # change their registered details
+    RECORD_CONSENT = "record-consent"  # record the patient's word on sharing
+
+
+class Basis(StrEnum):
+    REGISTERED_PRACTICE = "registered-practice"
+    ACCESS_GRANT = "access-grant"
+    SHARING_AGREEMENT = "sharing-agreement"
+    BREAK_GLASS = "break-glass"
+
+
+@dataclass(frozen=True)
+class Purposes:
+    perm: Perm
+    scope: str | None  # the sharing-agreement scope that covers it; None: own practice only
+    consent: str | None  # the consent it needs across organisations, if any
+
+
+PURPOSES: dict[Purpose, Purposes] = {
+    # Booking is direct care the patient asked for: an agreement suffices.
+    Purpose.BOOK: Purposes(Perm.BOOK_FOR_PATIENTS, Scope.BOOKING, None),
+    Purpose.VIEW_RECORD: Purposes(
+        Perm.VIEW_PATIENT_RECORDS, Scope.RECORD_VIEW, Consent.Scope.SHARE_RECORD
+    ),
+    Purpose.CARE_TRACKER: Purposes(
+        Perm.USE_CARE_TRACKER, Scope.CARE_TRACKER, Consent.Scope.CARE_TRACKER
+    ),
+    Purpose.MANAGE_REGISTRATION: Purposes(Perm.MANAGE_REGISTERED_PATIENTS, None, None),
+    # A record-view partner may ask the patient in front of them and record the answer.
+    Purpose.RECORD_CONSENT: Purposes(Perm.RECORD_CONSENT, Scope.RECORD_VIEW, None),
+}
+
+
+@dataclass(frozen=True)
+class Decision:
+    allowed: bool
+    basis: Basis | None
+    reason: str
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+def active_agreements(*, partner: Organisation, scope: str, on=None) -> QuerySet[SharingAgreement]:
+    on = on or timezone.localdate()
+    return SharingAgreement.objects.filter(
+        partner=partner,
+        scope=scope,
+        status=SharingAgreement.Status.ACTIVE,
+        starts_on__lte=on,
+        ends_on__gte=on,
+    )
+
+
+def current_consent(patient: Patient, scope: str) -> Consent | None:
+    return Consent.objects.filter(patient=patient, scope=scope).first()
+
+
+def consent_given_q(scope: str) -> Exists:
+    """For querysets of patients: their latest consent for `scope` is 'given'."""
+    latest = Consent.objects.filter(patient=OuterRef("pk"), scope=scope).order_by(
+        "-recorded_at", "-id"
+    )
+    return Exists(Consent.objects.filter(pk=latest.values("pk")[:1], state=Consent.State.GIVEN))
+
+
+def _evaluate(actor: Actor, patient: Patient, purpose: Purpose) -> Decision:
+    membership = actor.membership
+    if actor.user is None or membership is None:
+        return Decision(False, None, "not acting for an organisation")
+    organisation = membership.organisation
+    rule = PURPOSES[purpose]
+    if rule.perm not in org_permissions(actor.user, organisation):
+        return Decision(False, None, "role does not allow this purpose")
+
+    if organisation.pk == patient.registered_practice_id:
+        via_grant = membership.ends_at is not None
+        return Decision(
+            True,
+            Basis.ACCESS_GRANT if via_grant else Basis.REGISTERED_PRACTICE,
+            "registered practice",
+        )
+
+    if patient.is_sensitive:
+        return Decision(False, None, "sensitive record: registered practice only")
+
+    if rule.scope is not None:
+        agreed = (
+            active_agreements(partner=organisation, scope=rule.scope)
+            .filter(practice_id=patient.registered_practice_id)
+            .exists()
+        )
+        if agreed:
+            if rule.consent is None:
+                return Decision(True, Basis.SHARING_AGREEMENT, "sharing agreement")
+            consent = current_consent(patient, rule.consent)
+            if consent and consent.state == Consent.State.GIVEN:
+                return Decision(True, Basis.SHARING_AGREEMENT, "sharing agreement and consent")
+
+    if BreakGlass.objects.filter(
+        user=actor.user, patient=patient, expires_at__gt=timezone.now()
+    ).exists():
+        return Decision(True, Basis.BREAK_GLASS, "break-glass")
+
+    return Decision(False, None, "no basis for access")
+
+
+def decide(actor: Actor, patient: Patient, purpose: Purpose, *, action: str, obj=None) -> Decision:
+    """May this actor use this patient's data for this purpose? Always audited."""
+    decision = _evaluate(actor, patient, purpose)
+    record_event(
+        actor=actor,
+        action=action,
+        patient=patient,
+        obj=obj,
+        purpose=purpose,
+        basis=decision.basis or "",
+        reason=decision.reason,
+        outcome=AuditEvent.Outcome.ALLOWED if decision.allowed else AuditEvent.Outcome.DENIED,
+    )
+    return decision
+
+
+def findable_patients(actor: Actor, purpose: Purpose) -> QuerySet[Patient]:
+    """The patients this actor could be allowed to find for `purpose`, without break-glass:
+    their own practice's, and other practices' under an agreement (with consent where
+    needed), never another practice's sensitive records."""
+    membership = actor.membership
+    if actor.user is None or membership is None:
+        return Patient.objects.none()
+    rule = PURPOSES[purpose]
+    organisation = membership.organisation
+    if rule.perm not in org_permissions(actor.user, organisation):
+        return Patient.objects.none()
+    own = Q(registered_practice=organisation)
+    if rule.scope is None:
+        return Patient.objects.filter(own)
+    shared = Q(
+        registered_practice__in=active_agreements(partner=organisation, scope=rule.scope).values(
+            "practice"
+        ),
+        is_sensitive=False,
+    )
+    if rule.consent is not None:
+        shared &= Q(consent_given_q(rule.consent))
+    return Patient.objects.filter(own | shared)
