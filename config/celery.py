@@ -1,11 +1,23 @@
-"""The Celery application: tasks live in each app's tasks.py."""
+"""The Celery application: tasks live in each app's tasks.py; beat runs the schedule below."""
 
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("hubdiary")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    "send-agreement-reminders": {
+        "task": "governance.send_agreement_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "expire-access-grants": {
+        "task": "governance.expire_access_grants",
+        "schedule": crontab(minute="*/15"),
+    },
+}

@@ -1,5 +1,6 @@
 """The fictional Aire Valley hub: its organisations, sites, clinicians and logins."""
 
+import os
 from dataclasses import dataclass
 
 from governance.roles import Role
@@ -203,12 +204,19 @@ OTHERS = (
 )
 
 
+DEFAULT_PASSWORD = "hub-diary-demo"  # noqa: S105 - the demo's published password
+
+
+def demo_password() -> str:
+    return os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
+
+
 @dataclass(frozen=True)
 class DemoLogin:
     username: str
     given_name: str
     family_name: str
-    memberships: tuple[tuple[str, str], ...]  # (ODS code, role)
+    memberships: tuple[tuple[str, str], ...]  # (ODS code, role); empty: an honorary contract
     what: str
 
 
@@ -275,6 +283,13 @@ LOGINS = (
         "Ashworth",
         (("U99001", Role.CARE_COORDINATOR),),
         "Care coordinator for care-home residents",
+    ),
+    DemoLogin(
+        "locum.gp",
+        "Kwame",
+        "Asante",
+        (),
+        "Locum GP on a two-week honorary contract at Riverside Medical Centre",
     ),
     DemoLogin(
         "locum.reception",

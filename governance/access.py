@@ -10,7 +10,7 @@ practice. Nothing is cached: every call reads memberships, agreements and consen
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from governance.audit import Actor, record_event
@@ -82,12 +82,13 @@ def current_consent(patient: Patient, scope: str) -> Consent | None:
     return Consent.objects.filter(patient=patient, scope=scope).first()
 
 
-def consent_given_q(scope: str) -> Exists:
-    """For querysets of patients: their latest consent for `scope` is 'given'."""
-    latest = Consent.objects.filter(patient=OuterRef("pk"), scope=scope).order_by(
-        "-recorded_at", "-id"
+def latest_consent_state(scope: str) -> Subquery:
+    """For querysets of patients: the state of their latest consent record for `scope`."""
+    return Subquery(
+        Consent.objects.filter(patient=OuterRef("pk"), scope=scope)
+        .order_by("-recorded_at", "-id")
+        .values("state")[:1]
     )
-    return Exists(Consent.objects.filter(pk=latest.values("pk")[:1], state=Consent.State.GIVEN))
 
 
 def _evaluate(actor: Actor, patient: Patient, purpose: Purpose) -> Decision:
@@ -167,6 +168,8 @@ def findable_patients(actor: Actor, purpose: Purpose) -> QuerySet[Patient]:
         ),
         is_sensitive=False,
     )
+    patients = Patient.objects.all()
     if rule.consent is not None:
-        shared &= Q(consent_given_q(rule.consent))
-    return Patient.objects.filter(own | shared)
+        patients = patients.annotate(consent_state=latest_consent_state(rule.consent))
+        shared &= Q(consent_state=Consent.State.GIVEN)
+    return patients.filter(own | shared)

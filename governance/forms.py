@@ -2,7 +2,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from frontend.forms import NHSForm, NHSFormMixin
-from governance.models import Consent
+from governance.models import BreakGlass, Consent
+from patients.nhs_number import normalise_nhs_number
 
 
 class SignInForm(NHSFormMixin, AuthenticationForm):
@@ -29,3 +30,30 @@ class ConsentForm(NHSForm):
     method = forms.ChoiceField(
         label="How did they say it?", choices=Consent.Method.choices, widget=forms.RadioSelect
     )
+
+
+class BreakGlassForm(NHSForm):
+    nhs_number = forms.CharField(
+        label="NHS number",
+        max_length=14,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "class": "nhsuk-input--width-10"}
+        ),
+    )
+    reason_code = forms.ChoiceField(
+        label="Why do you need access?", choices=BreakGlass.Reason.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label="Explain in a sentence",
+        max_length=500,
+        help_text="Your explanation goes to the patient's practice, who will review it.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    password = forms.CharField(
+        label="Your password",
+        help_text="To confirm it is you.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def clean_nhs_number(self) -> str:
+        return normalise_nhs_number(self.cleaned_data["nhs_number"])

@@ -4,7 +4,6 @@ audited; none is cached anywhere, so each takes effect on the very next request.
 import datetime
 
 from django.conf import settings
-from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +18,7 @@ from governance.models import (
 )
 from governance.permissions import Perm, has_org_permission, sync_membership_permissions
 from patients.models import Patient
+from patients.nhs_number import normalise_nhs_number
 from practices.models import ROLES_BY_KIND, Membership, Organisation
 
 BREAK_GLASS_MINUTES = getattr(settings, "BREAK_GLASS_MINUTES", 60)
@@ -171,6 +171,10 @@ def end_agreement(*, by: Actor, agreement: SharingAgreement) -> SharingAgreement
     agreement.status = SharingAgreement.Status.ENDED
     agreement.ended_by, agreement.ended_at = by.user, timezone.now()
     agreement.save()
+    # A withdrawn proposal or an ended agreement leaves nothing for either side to act on.
+    Alert.objects.filter(reference=agreement.public_id, resolved_at__isnull=True).update(
+        resolved_at=timezone.now()
+    )
     record_event(actor=by, action="agreement.end", obj=agreement, reason=agreement.scope)
     return agreement
 
@@ -225,6 +229,15 @@ def grant_access(
     existing = Membership.objects.filter(user=user, organisation=organisation).first()
     if existing and existing.is_active and existing.ends_at is None:
         raise ValidationError({"user": "They already work here; change their role instead."})
+    if existing and existing.is_active and existing.ends_at and existing.ends_at > timezone.now():
+        # One grant per membership at a time, so revoking one never cuts another short.
+        raise ValidationError(
+            {
+                "user": "They already have honorary access here until "
+                f"{timezone.localtime(existing.ends_at):%-d %B %Y %H:%M}. "
+                "Revoke it before giving new access."
+            }
+        )
     membership, _ = Membership.objects.update_or_create(
         user=user,
         organisation=organisation,
@@ -286,19 +299,19 @@ def expire_access_grants(*, now: datetime.datetime | None = None) -> int:
 
 
 def break_glass(
-    *, by: Actor, patient: Patient, password: str, reason_code: str, reason: str
+    *, by: Actor, nhs_number: str, password: str, reason_code: str, reason: str
 ) -> BreakGlass:
     """Emergency access to one patient: step-up (the password again), a reason, a time
     limit, and an alert to the patient's practice IG lead that names no patient.
 
-    Refusals are audited in their own transactions, so they stand even though the caller
-    sees an error."""
+    The patient is looked up only after the step-up, so nobody learns whether an NHS number
+    exists without re-entering their password and leaving an audit event. Refusals are
+    audited in their own transactions, so they stand although the caller sees an error."""
     organisation = _require(by, Perm.BREAK_GLASS)
-    if authenticate(username=by.user.get_username(), password=password) is None:
+    if not by.user.check_password(password):
         record_event(
             actor=by,
             action="break-glass.step-up",
-            patient=patient,
             outcome="denied",
             reason="password not confirmed",
         )
@@ -307,6 +320,10 @@ def break_glass(
         raise ValidationError({"reason_code": "Choose why you need access."})
     if len(reason.strip()) < 10:
         raise ValidationError({"reason": "Say in a sentence why you need to see this record."})
+    patient = Patient.objects.filter(nhs_number=normalise_nhs_number(nhs_number)).first()
+    if patient is None:
+        record_event(actor=by, action="break-glass", outcome="denied", reason="no such patient")
+        raise ValidationError({"nhs_number": "No patient in Hub Diary has this NHS number."})
     if patient.is_sensitive:
         record_event(
             actor=by,
@@ -349,10 +366,15 @@ def break_glass(
 @transaction.atomic
 def review_break_glass(*, by: Actor, event: BreakGlass, outcome: str, note: str) -> BreakGlass:
     organisation = _require(by, Perm.REVIEW_ACCESS)
+    event = BreakGlass.objects.select_for_update().select_related("patient").get(pk=event.pk)
     if event.patient.registered_practice_id != organisation.pk:
         raise PermissionDenied("Only the patient's practice reviews this.")
+    if event.review != BreakGlass.Review.PENDING:
+        raise ValidationError("This access has already been reviewed.")
     if outcome not in (BreakGlass.Review.APPROPRIATE, BreakGlass.Review.REFERRED):
         raise ValidationError({"outcome": "Choose whether the access was appropriate."})
+    if outcome == BreakGlass.Review.REFERRED and not note.strip():
+        raise ValidationError({"note": "Say why you are referring it for investigation."})
     event.review, event.review_note = outcome, note.strip()
     event.reviewed_by, event.reviewed_at = by.user, timezone.now()
     event.save()

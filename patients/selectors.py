@@ -49,10 +49,13 @@ def find_patients_for(
     nhs_number: str = "",
     family_name: str = "",
     date_of_birth=None,
-) -> QuerySet[Patient]:
-    """Patients this user may find for `purpose`, by exact NHS number, or by family name and
-    date of birth together, as a receptionist would ask over the phone."""
-    patients = findable_patients(Actor.from_request(request), purpose)
+    limit: int = 20,
+) -> list[Patient]:
+    """Patients this user may find for `purpose`, by exact NHS number, or by last name and
+    date of birth together, as a receptionist asks over the phone. Each patient shown passes
+    the access decision, so each leaves an audit event; an empty search leaves one too."""
+    actor = Actor.from_request(request)
+    patients = findable_patients(actor, purpose)
     if nhs_number:
         patients = patients.filter(nhs_number=normalise_nhs_number(nhs_number))
     elif family_name and date_of_birth:
@@ -60,8 +63,13 @@ def find_patients_for(
             family_name__iexact=family_name.strip(), date_of_birth=date_of_birth
         )
     else:
-        return Patient.objects.none()
-    return patients.select_related("registered_practice").order_by("family_name", "given_name")
+        return []
+    candidates = list(
+        patients.select_related("registered_practice").order_by("family_name", "given_name")[:limit]
+    )
+    if not candidates:
+        record_event(actor=actor, action="patient.find", reason="results=0")
+    return [p for p in candidates if decide(actor, p, purpose, action="patient.find")]
 
 
 def get_patient_for_user_or_404(

@@ -3,7 +3,7 @@
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,8 +15,9 @@ from governance.audit import Actor
 from governance.permissions import Perm, has_org_permission, org_permissions
 from governance.selectors import current_consents
 from patients import services
-from patients.forms import PatientForm
+from patients.forms import FindPatientForm, PatientForm
 from patients.selectors import (
+    find_patients_for,
     get_patient_for_user_or_404,
     record_patient_search,
     registered_patients_for,
@@ -102,3 +103,28 @@ def patient_edit(request: HttpRequest, patient_id: UUID) -> HttpResponse:
             messages.success(request, "Patient details updated.")
             return redirect("patients:detail", patient_id=patient.public_id)
     return render(request, "patients/patient_form.html", {"form": form, "patient": patient})
+
+
+@staff_view(Perm.VIEW_ORGANISATION_DETAILS)
+@require_GET
+def patient_find(request: HttpRequest) -> HttpResponse:
+    """Find a patient across the practices that share with the acting organisation."""
+    perms = org_permissions(request.user, request.acting.organisation)
+    if Perm.VIEW_PATIENT_RECORDS in perms:
+        purpose = Purpose.VIEW_RECORD
+    elif Perm.BOOK_FOR_PATIENTS in perms:
+        purpose = Purpose.BOOK
+    else:
+        raise PermissionDenied("Your role does not find patients.")
+    form = FindPatientForm(request.GET or None)
+    results = None
+    if form.is_bound and form.is_valid():
+        results = find_patients_for(request=request, purpose=purpose, **form.cleaned_data)
+    context = {
+        "form": form,
+        "results": results,
+        "can_open_record": purpose == Purpose.VIEW_RECORD,
+        "can_break_glass": Perm.BREAK_GLASS in perms,
+        "searched_nhs_number": form.cleaned_data.get("nhs_number") if results is not None else "",
+    }
+    return render(request, "patients/patient_find.html", context)

@@ -7,8 +7,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from demo.hub import LOGINS, PRACTICES
-from demo.management.commands.load_demo import DEFAULT_PASSWORD
+from demo.hub import DEFAULT_PASSWORD, LOGINS, PRACTICES
 from patients.models import Patient
 from patients.nhs_number import is_valid_nhs_number
 from practices.models import Organisation
@@ -49,7 +48,48 @@ def test_each_demo_login_signs_in_and_lands_on_a_page_for_its_role(demo):
         assert response.status_code == 200, login.username
         if len(login.memberships) > 1:
             assert b"Which organisation are you working for?" in response.content
+        elif not login.memberships:  # an honorary contract
+            assert b"Clinician" in response.content and b"A99001" in response.content
         else:
             ods_code, role = login.memberships[0]
             assert role.label.encode() in response.content, login.username
             assert ods_code.encode() in response.content, login.username
+
+
+def test_one_practice_shares_nothing_with_the_hub_so_hub_staff_cannot_find_its_patients(demo):
+    from governance.access import Purpose, findable_patients
+    from governance.audit import Actor
+    from practices.models import Membership
+
+    hub_reception = Membership.objects.get(user__username="hub.reception")
+    findable = findable_patients(
+        Actor(user=hub_reception.user, membership=hub_reception), Purpose.BOOK
+    )
+    practices = set(findable.values_list("registered_practice__ods_code", flat=True))
+    assert "A99006" not in practices
+    assert {"A99001", "A99002", "A99003", "A99004", "A99005"} <= practices
+
+
+def test_each_ig_screen_has_data_in_the_demo(demo):
+    from governance.models import (
+        AccessGrant,
+        Alert,
+        AuditEvent,
+        BreakGlass,
+        Consent,
+        SharingAgreement,
+    )
+
+    riverside = Organisation.objects.get(ods_code="A99001")
+    assert SharingAgreement.objects.filter(practice=riverside, status="active").exists()
+    assert SharingAgreement.objects.filter(status="proposed").exists()
+    assert Consent.objects.filter(patient__registered_practice=riverside).exists()
+    assert AccessGrant.objects.filter(organisation=riverside).exists()
+    assert BreakGlass.objects.filter(
+        patient__registered_practice=riverside, review="pending"
+    ).exists()
+    assert Alert.objects.filter(kind=Alert.Kind.AGREEMENT_EXPIRING).exists()
+    assert AuditEvent.objects.filter(actor_organisation_ods="RZZ01", outcome="denied").exists()
+    out = io.StringIO()
+    call_command("verify_audit", stdout=out)
+    assert "intact" in out.getvalue()

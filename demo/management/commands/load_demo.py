@@ -1,13 +1,13 @@
 """Load the fictional Aire Valley hub. Safe to run twice: it loads once."""
 
-import os
 import random
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from demo.hub import HUB, LOGINS, OTHERS, PRACTICES, DemoOrganisation
+from demo.governance import load_governance
+from demo.hub import HUB, LOGINS, OTHERS, PRACTICES, DemoOrganisation, demo_password
 from demo.people import demo_patient, test_range_nhs_numbers
 from governance.audit import Actor
 from patients.services import register_patient
@@ -15,11 +15,6 @@ from practices import services
 from practices.models import Organisation
 
 User = get_user_model()
-DEFAULT_PASSWORD = "hub-diary-demo"  # noqa: S105 - the demo's published password
-
-
-def demo_password() -> str:
-    return os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
 
 
 class Command(BaseCommand):
@@ -59,8 +54,9 @@ class Command(BaseCommand):
                     **demo_patient(rng, next(numbers), "Leeds", spec.postcode_area),
                 )
 
+        users = {}
         for login in LOGINS:
-            user = User.objects.create_user(
+            user = users[login.username] = User.objects.create_user(
                 login.username,
                 f"{login.username}@example.nhs.uk",
                 demo_password(),
@@ -71,6 +67,7 @@ class Command(BaseCommand):
                 services.grant_membership(
                     by=admin, user=user, organisation=organisations[ods_code], role=role
                 )
+        load_governance(organisations, users, admin, rng)
 
     def _organisation(self, spec: DemoOrganisation, admin) -> Organisation:
         organisation = Organisation(

@@ -4,15 +4,25 @@ import signal
 import subprocess
 import sys
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from demo.hub import LOGINS
-from demo.management.commands.load_demo import demo_password
+from demo.hub import LOGINS, demo_password
 
 BACKGROUND = [
-    # The write-back and import jobs run here, on the demo's filesystem queue.
+    # Scheduled and write-back jobs run here, on the demo's filesystem queue.
     [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=WARNING"],
+    [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "beat",
+        "--loglevel=WARNING",
+        f"--schedule={settings.VAR_DIR / 'celerybeat-schedule'}",
+    ],
 ]
 
 

@@ -1,0 +1,35 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from frontend.forms import apply_service_errors
+from governance import services
+from governance.audit import Actor
+from governance.forms import BreakGlassForm
+from governance.permissions import Perm
+from governance.services import BREAK_GLASS_MINUTES
+from practices.decorators import staff_view
+
+
+@staff_view(Perm.BREAK_GLASS)
+@require_http_methods(["GET", "POST"])
+def break_glass(request: HttpRequest) -> HttpResponse:
+    """Emergency access to a patient the user has no other basis to see."""
+    form = BreakGlassForm(request.POST or None, initial={"nhs_number": request.GET.get("nhs")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = services.break_glass(by=Actor.from_request(request), **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.warning(
+                request,
+                f"You have emergency access to this record until "
+                f"{event.expires_at:%H:%M}. The patient's practice will review it.",
+            )
+            return redirect("patients:detail", patient_id=event.patient.public_id)
+    return render(
+        request, "governance/break_glass.html", {"form": form, "minutes": BREAK_GLASS_MINUTES}
+    )
