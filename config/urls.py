@@ -25,6 +25,7 @@ urlpatterns = [
     path("organisation/", include("practices.urls")),
     path("patients/", include("patients.urls")),
     path("governance/", include("governance.urls")),
+    path("account/two-factor/", include("governance.urls_account")),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -9,7 +9,12 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
+
+from governance import two_factor
 
 SIGNED_IN_AT = "signed_in_at"
 
@@ -43,3 +48,39 @@ class RequestIdMiddleware:
         response = self.get_response(request)
         response["X-Request-ID"] = request.request_id
         return response
+
+
+class StaffTwoFactorMiddleware:
+    """When STAFF_TWO_FACTOR_REQUIRED, staff who have signed in with a password but not yet
+    with a code are sent to enter one (or to set up an authenticator app) before any page
+    but signing in and out, the two-factor steps themselves and the health check.
+
+    Needs django-otp's OTPMiddleware and the acting-organisation middleware before it.
+    """
+
+    EXEMPT_URL_NAMES = frozenset({"login", "logout", "healthz", "account:verify", "account:set_up"})
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable, view_args: tuple, view_kwargs: dict
+    ) -> HttpResponse | None:
+        if not settings.STAFF_TWO_FACTOR_REQUIRED or request.user.is_verified():
+            return None
+        if not two_factor.two_factor_required_for(request.user, request.memberships):
+            return None
+        if request.path_info.startswith(settings.STATIC_URL):
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in self.EXEMPT_URL_NAMES:
+            return None
+        step = "account:verify" if two_factor.authenticator_for(request.user) else "account:set_up"
+        url = f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}"
+        if request.headers.get("HX-Request") == "true":
+            # htmx would swap the page into a fragment; ask it to navigate instead.
+            return HttpResponse(status=204, headers={"HX-Redirect": url})
+        return redirect(url)
