@@ -40,6 +40,16 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     return [f"database: PostgreSQL {version} at {host}", f"broker: Redis {redis_version}"]
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings, request):
+    """Argon2 is deliberately slow; tests that are not about hashing use a fast hasher."""
+    if "argon2" not in request.keywords:
+        settings.PASSWORD_HASHERS = [
+            "django.contrib.auth.hashers.MD5PasswordHasher",
+            *settings.PASSWORD_HASHERS,
+        ]
+
+
 # Organisations ---------------------------------------------------------------------------
 
 

@@ -124,5 +124,6 @@ def test_forms_refuse_posts_without_a_csrf_token(practice_manager_a):
     assert response.status_code == 403
 
 
+@pytest.mark.argon2
 def test_passwords_are_stored_with_argon2(practice_manager_a):
     assert practice_manager_a.password.startswith("argon2")
