@@ -24,7 +24,19 @@ def _code_widget(*, numeric: bool) -> forms.TextInput:
     return forms.TextInput(attrs=attrs)
 
 
-class ConfirmAuthenticatorForm(NHSForm):
+class _CodeForm(NHSForm):
+    # NHSFormMixin sets template_name_div, which `{{ form }}` does not use; name it here.
+    template_name = "components/form_fields.html"
+
+    def add_error(self, field: str | None, error) -> None:
+        """Also mark the input, for the wrong-code errors the service adds after cleaning."""
+        super().add_error(field, error)
+        widget = self.fields["code"].widget
+        if "nhsuk-input--error" not in widget.attrs.get("class", ""):
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} nhsuk-input--error".strip()
+
+
+class ConfirmAuthenticatorForm(_CodeForm):
     code = forms.CharField(
         label="Enter the 6-digit code your app shows",
         widget=_code_widget(numeric=True),
@@ -38,7 +50,7 @@ class ConfirmAuthenticatorForm(NHSForm):
         return code
 
 
-class VerifyCodeForm(NHSForm):
+class VerifyCodeForm(_CodeForm):
     code = forms.CharField(
         label="Security code",
         help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",

@@ -143,6 +143,7 @@ def test_a_wrong_code_is_refused_with_an_error_and_logged_without_the_code(
     content = response.content.decode()
     assert "There is a problem" in content
     assert 'href="#id_code"' in content  # the summary links to the field
+    assert "nhsuk-error-message" in content and "nhsuk-input--error" in content
     assert "The code is not right" in content
     assert _goes_to(client.get(reverse("home")), "account:verify")
     warning.assert_called_once()
