@@ -1,8 +1,10 @@
 """Reads for information governance: consent, agreements, grants, break-glass, access."""
 
 import datetime
+from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, CharField, IntegerField, Q, QuerySet, Value, When
+from django.http import Http404
 from django.utils import timezone
 
 from governance.models import (
@@ -13,6 +15,7 @@ from governance.models import (
     Consent,
     SharingAgreement,
 )
+from governance.permissions import Perm, org_permissions
 from patients.models import Patient
 from practices.models import Organisation
 
@@ -33,19 +36,65 @@ def consent_history(patient: Patient) -> QuerySet[Consent]:
 
 
 def agreements_of(organisation: Organisation) -> QuerySet[SharingAgreement]:
+    """Both sides' agreements, proposals first, each annotated with `state`: its status,
+    except that an active agreement outside its dates is 'not-started' or 'lapsed'."""
+    today = timezone.localdate()
+    Status = SharingAgreement.Status
     return (
         SharingAgreement.objects.filter(Q(practice=organisation) | Q(partner=organisation))
         .select_related("practice", "partner", "proposed_by_organisation")
-        .order_by("status", "-starts_on")
+        .annotate(
+            status_order=Case(
+                When(status=Status.PROPOSED, then=Value(0)),
+                When(status=Status.ACTIVE, then=Value(1)),
+                When(status=Status.ENDED, then=Value(2)),
+                default=Value(3),
+                output_field=IntegerField(),
+            ),
+            state=Case(
+                When(status=Status.ACTIVE, starts_on__gt=today, then=Value("not-started")),
+                When(status=Status.ACTIVE, ends_on__lt=today, then=Value("lapsed")),
+                default="status",
+                output_field=CharField(),
+            ),
+        )
+        .order_by("status_order", "-starts_on", "-id")
     )
+
+
+def get_agreement_of_or_404(organisation: Organisation, public_id: UUID) -> SharingAgreement:
+    """One agreement the organisation is a side of; any other is not found."""
+    agreement = agreements_of(organisation).filter(public_id=public_id).first()
+    if agreement is None:
+        raise Http404("No sharing agreement found.")
+    return agreement
 
 
 def grants_of(organisation: Organisation) -> QuerySet[AccessGrant]:
+    """Honorary access given at this organisation, each annotated with `state`: revoked,
+    expired, not-started or live."""
+    now = timezone.now()
     return (
         AccessGrant.objects.filter(organisation=organisation)
-        .select_related("user", "granted_by")
-        .order_by("-starts_at")
+        .select_related("user", "granted_by", "revoked_by")
+        .annotate(
+            state=Case(
+                When(revoked_at__isnull=False, then=Value("revoked")),
+                When(ends_at__lte=now, then=Value("expired")),
+                When(starts_at__gt=now, then=Value("not-started")),
+                default=Value("live"),
+                output_field=CharField(),
+            )
+        )
+        .order_by("-starts_at", "-id")
     )
+
+
+def get_grant_of_or_404(organisation: Organisation, public_id: UUID) -> AccessGrant:
+    grant = grants_of(organisation).filter(public_id=public_id).first()
+    if grant is None:
+        raise Http404("No access grant found.")
+    return grant
 
 
 def break_glass_for_review(organisation: Organisation) -> QuerySet[BreakGlass]:
@@ -53,12 +102,60 @@ def break_glass_for_review(organisation: Organisation) -> QuerySet[BreakGlass]:
     return (
         BreakGlass.objects.filter(patient__registered_practice=organisation)
         .select_related("user", "organisation", "patient", "reviewed_by")
-        .order_by("-review", "-started_at")
+        .annotate(
+            pending_first=Case(
+                When(review=BreakGlass.Review.PENDING, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("pending_first", "-started_at", "-id")
     )
 
 
-def open_alerts(organisation: Organisation) -> QuerySet[Alert]:
-    return Alert.objects.filter(organisation=organisation, resolved_at__isnull=True)
+def get_break_glass_for_review_or_404(organisation: Organisation, public_id: UUID) -> BreakGlass:
+    """A break-glass event for the practice's IG lead to review; any other is not found."""
+    event = break_glass_for_review(organisation).filter(public_id=public_id).first()
+    if event is None:
+        raise Http404("No break-glass event found.")
+    return event
+
+
+def break_glass_activity(event: BreakGlass) -> QuerySet[AuditEvent]:
+    """What the user did with the patient's data while the glass was broken."""
+    return AuditEvent.objects.filter(
+        actor_id=event.user_id,
+        patient_id=event.patient_id,
+        occurred_at__gte=event.started_at,
+        occurred_at__lte=event.expires_at,
+    ).order_by("sequence")
+
+
+def open_alerts(organisation: Organisation, *, kinds=None) -> QuerySet[Alert]:
+    alerts = Alert.objects.filter(organisation=organisation, resolved_at__isnull=True)
+    if kinds is not None:
+        alerts = alerts.filter(kind__in=kinds)
+    return alerts
+
+
+# Which alerts each permission is for: break-glass reviews for the IG lead, agreement
+# alerts for whoever manages agreements.
+ALERT_KINDS_BY_PERM: dict[Perm, frozenset[str]] = {
+    Perm.REVIEW_ACCESS: frozenset({Alert.Kind.BREAK_GLASS}),
+    Perm.MANAGE_AGREEMENTS: frozenset(
+        {Alert.Kind.AGREEMENT_PROPOSED, Alert.Kind.AGREEMENT_EXPIRING}
+    ),
+}
+
+
+def alerts_for(*, user, organisation: Organisation) -> QuerySet[Alert]:
+    """The organisation's open alerts that this user's role can act on."""
+    held = org_permissions(user, organisation)
+    kinds = set()
+    for perm, perm_kinds in ALERT_KINDS_BY_PERM.items():
+        if perm in held:
+            kinds |= perm_kinds
+    return open_alerts(organisation, kinds=kinds)
 
 
 def access_report(
@@ -69,14 +166,20 @@ def access_report(
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
     outcome: str = "",
+    nhs_number: str = "",
 ) -> QuerySet[AuditEvent]:
-    """Audit events about this practice's patients, or by this organisation's staff."""
+    """Audit events about this practice's patients, or by this organisation's staff.
+
+    `nhs_number` filters on the event's patient without looking the patient up, so the
+    report never says whether an NHS number exists elsewhere."""
     events = AuditEvent.objects.filter(
         Q(patient__registered_practice=organisation)
         | Q(actor_organisation_ods=organisation.ods_code)
     )
     if patient is not None:
         events = events.filter(patient=patient)
+    if nhs_number:
+        events = events.filter(patient__nhs_number=nhs_number)
     if username:
         events = events.filter(actor_username__iexact=username)
     tz = timezone.get_current_timezone()

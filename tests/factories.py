@@ -3,10 +3,15 @@ permissions are assigned exactly as in the running system."""
 
 import datetime
 import itertools
+import uuid
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
+from governance import services as governance_services
+from governance.audit import Actor
+from governance.models import AccessGrant, Alert, BreakGlass, Consent, Scope, SharingAgreement
 from governance.roles import Role
 from patients.models import Patient
 from patients.nhs_number import check_digit
@@ -117,3 +122,93 @@ def staff(organisation: Organisation, role: str, **user_fields) -> get_user_mode
     user = UserFactory(**user_fields)
     MembershipFactory(user=user, organisation=organisation, role=role)
     return user
+
+
+# Governance ------------------------------------------------------------------------------
+
+
+class SharingAgreementFactory(factory.django.DjangoModelFactory):
+    """An active agreement, in date, proposed by the practice and accepted by the partner.
+    `SharingAgreementFactory(proposed=True)` is one still waiting for the partner."""
+
+    class Meta:
+        model = SharingAgreement
+
+    class Params:
+        proposed = factory.Trait(
+            status=SharingAgreement.Status.PROPOSED, decided_by=None, decided_at=None
+        )
+
+    practice = factory.SubFactory(PracticeFactory)
+    partner = factory.SubFactory(HubFactory)
+    scope = Scope.BOOKING
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
+    ends_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=335))
+    status = SharingAgreement.Status.ACTIVE
+    proposed_by = factory.SubFactory(UserFactory)
+    proposed_by_organisation = factory.SelfAttribute("practice")
+    decided_by = factory.SubFactory(UserFactory)
+    decided_at = factory.LazyFunction(timezone.now)
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Consent
+
+    patient = factory.SubFactory(PatientFactory)
+    scope = Consent.Scope.SHARE_RECORD
+    state = Consent.State.GIVEN
+    method = Consent.Method.VERBAL
+    recorded_by = factory.SubFactory(UserFactory)
+    recorded_by_organisation = factory.SelfAttribute("patient.registered_practice")
+    recorded_at = factory.LazyFunction(timezone.now)
+
+
+class AccessGrantFactory(factory.django.DjangoModelFactory):
+    """Honorary access made through the service, so the dated membership and its object
+    permissions exist exactly as in the running system. Given by `granted_by`, or by a new
+    IG lead at the organisation."""
+
+    class Meta:
+        model = AccessGrant
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(PracticeFactory)
+    role = Role.PRACTICE_RECEPTIONIST
+    starts_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=1))
+    ends_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))
+    reason = "Locum cover for evening sessions"
+    granted_by = None
+
+    @classmethod
+    def _create(cls, model_class, *, organisation, granted_by, **kwargs):
+        granted_by = granted_by or staff(organisation, Role.IG_LEAD)
+        membership = Membership.objects.get(user=granted_by, organisation=organisation)
+        return governance_services.grant_access(
+            by=Actor(user=granted_by, membership=membership), **kwargs
+        )
+
+
+class BreakGlassFactory(factory.django.DjangoModelFactory):
+    """Break-glass by an A&E clinician, still open and waiting for review."""
+
+    class Meta:
+        model = BreakGlass
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(UrgentCareFactory)
+    patient = factory.SubFactory(PatientFactory)
+    reason_code = BreakGlass.Reason.EMERGENCY_CARE
+    reason = "Unconscious in resus, no one to ask about medication."
+    started_at = factory.LazyFunction(timezone.now)
+    expires_at = factory.LazyAttribute(lambda bg: bg.started_at + datetime.timedelta(minutes=60))
+
+
+class AlertFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Alert
+
+    organisation = factory.SubFactory(PracticeFactory)
+    kind = Alert.Kind.BREAK_GLASS
+    message = "Break-glass access by Sam User of an emergency department needs review."
+    reference = factory.LazyFunction(uuid.uuid4)
