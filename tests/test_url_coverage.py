@@ -16,7 +16,16 @@ from django.urls.resolvers import RoutePattern
 
 from governance.roles import Role
 from practices.models import Membership
-from tests.factories import ClinicianFactory, PatientFactory, SiteFactory, staff
+from tests.factories import (
+    AccessGrantFactory,
+    BreakGlassFactory,
+    ClinicianFactory,
+    HubFactory,
+    PatientFactory,
+    SharingAgreementFactory,
+    SiteFactory,
+    staff,
+)
 
 # URLs anyone may reach: signing in and out, and the load balancer's health check.
 PUBLIC = {"login", "logout", "healthz", "admin:login", "admin:logout"}
@@ -29,6 +38,12 @@ FOREIGN_OBJECTS: dict[str, Callable] = {
         Membership.objects.get(user=staff(b, Role.PRACTICE_RECEPTIONIST), organisation=b).public_id
     ),
     "patient_id": lambda b: PatientFactory(registered_practice=b).public_id,
+    # B's agreement with a hub A has nothing to do with.
+    "agreement_id": lambda b: SharingAgreementFactory(practice=b, partner=HubFactory()).public_id,
+    "grant_id": lambda b: AccessGrantFactory(organisation=b).public_id,
+    "break_glass_id": lambda b: (
+        BreakGlassFactory(patient=PatientFactory(registered_practice=b)).public_id
+    ),
 }
 
 # Values for the admin's regex groups.
