@@ -67,7 +67,13 @@ class BreakGlassForm(NHSForm):
         return normalise_nhs_number(self.cleaned_data["nhs_number"])
 
 
-class AgreementProposalForm(NHSForm):
+class _FieldsForm(NHSForm):
+    # `{{ form }}` renders Form.template_name, which NHSFormMixin does not set (it sets
+    # template_name_div); name the NHS.UK field template here.
+    template_name = "components/form_fields.html"
+
+
+class AgreementProposalForm(_FieldsForm):
     """The acting organisation is one side; the form names the other and which way the
     patients are shared (only a GP practice shares its patients)."""
 
@@ -128,7 +134,7 @@ def _at(day: datetime.date, time: datetime.time) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, time))
 
 
-class AccessGrantForm(NHSForm):
+class AccessGrantForm(_FieldsForm):
     """Honorary access for an existing user: a role here, between two dates and times."""
 
     user = forms.CharField(
@@ -181,7 +187,7 @@ class AccessGrantForm(NHSForm):
         return data
 
 
-class BreakGlassReviewForm(NHSForm):
+class BreakGlassReviewForm(_FieldsForm):
     outcome = forms.ChoiceField(
         label="Was this access appropriate?",
         choices=[
@@ -199,7 +205,7 @@ class BreakGlassReviewForm(NHSForm):
     )
 
 
-class AccessReportForm(NHSForm):
+class AccessReportForm(_FieldsForm):
     """Filters for the access report. Every one is optional."""
 
     nhs_number = forms.CharField(

@@ -181,3 +181,14 @@ def test_grant_needs_an_active_account(client_for, ig_lead_a):
         reverse("governance:grant_create"), _grant("closed.account")
     )
     assert b"No one in Hub Diary has this username." in response.content
+
+
+def test_errors_are_shown_by_their_fields_the_nhs_way(client_for, ig_lead_a):
+    response = client_for(ig_lead_a).post(
+        reverse("governance:grant_create"), _grant("nobody.here", starts_time="7pm")
+    )
+    content = response.content.decode()
+    assert 'href="#id_user"' in content  # the error summary links to the field
+    assert 'class="nhsuk-error-message" id="id_user_error"' in content
+    assert 'class="nhsuk-error-message" id="id_starts_time_error"' in content
+    assert "nhsuk-input--error" in content
