@@ -27,14 +27,28 @@ def _base_class(widget: forms.Widget) -> str:
     return ""
 
 
+def _say_what_is_missing(field: forms.Field) -> None:
+    """'Enter first name' or 'Select gender' rather than Django's 'This field is required.'"""
+    if field.error_messages.get("required") != forms.Field.default_error_messages["required"]:
+        return
+    label = str(field.label or "")
+    if not label:
+        return
+    if len(label) > 1 and label[1].islower():
+        label = label[0].lower() + label[1:]
+    choosing = isinstance(field.widget, forms.Select | forms.RadioSelect | forms.CheckboxInput)
+    field.error_messages["required"] = f"{'Select' if choosing else 'Enter'} {label.rstrip('?')}"
+
+
 class NHSFormMixin:
     """Adds design-system classes to widgets, and error classes to fields that failed."""
 
-    template_name_div = "components/form_fields.html"
+    template_name = "components/form_fields.html"  # what {{ form }} renders
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            _say_what_is_missing(field)
             widget = field.widget
             if isinstance(widget, NHSDateInput):
                 continue

@@ -29,14 +29,21 @@ class SignInForm(NHSFormMixin, AuthenticationForm):
 class ConsentForm(NHSForm):
     scope = forms.ChoiceField(
         label="What is the patient consenting to?",
+        error_messages={"required": "Select what the patient is consenting to"},
         choices=Consent.Scope.choices,
         widget=forms.RadioSelect,
     )
     state = forms.ChoiceField(
-        label="What did the patient say?", choices=Consent.State.choices, widget=forms.RadioSelect
+        label="What did the patient say?",
+        error_messages={"required": "Select what the patient said"},
+        choices=Consent.State.choices,
+        widget=forms.RadioSelect,
     )
     method = forms.ChoiceField(
-        label="How did they say it?", choices=Consent.Method.choices, widget=forms.RadioSelect
+        label="How did they say it?",
+        error_messages={"required": "Select how the patient said it"},
+        choices=Consent.Method.choices,
+        widget=forms.RadioSelect,
     )
 
 
@@ -49,10 +56,14 @@ class BreakGlassForm(NHSForm):
         ),
     )
     reason_code = forms.ChoiceField(
-        label="Why do you need access?", choices=BreakGlass.Reason.choices, widget=forms.RadioSelect
+        label="Why do you need access?",
+        error_messages={"required": "Select why you need access"},
+        choices=BreakGlass.Reason.choices,
+        widget=forms.RadioSelect,
     )
     reason = forms.CharField(
         label="Explain in a sentence",
+        error_messages={"required": "Explain in a sentence why you need access"},
         max_length=500,
         help_text="Your explanation goes to the patient's practice, who will review it.",
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -67,13 +78,7 @@ class BreakGlassForm(NHSForm):
         return normalise_nhs_number(self.cleaned_data["nhs_number"])
 
 
-class _FieldsForm(NHSForm):
-    # `{{ form }}` renders Form.template_name, which NHSFormMixin does not set (it sets
-    # template_name_div); name the NHS.UK field template here.
-    template_name = "components/form_fields.html"
-
-
-class AgreementProposalForm(_FieldsForm):
+class AgreementProposalForm(NHSForm):
     """The acting organisation is one side; the form names the other and which way the
     patients are shared (only a GP practice shares its patients)."""
 
@@ -94,7 +99,10 @@ class AgreementProposalForm(_FieldsForm):
         widget=forms.TextInput(attrs={"class": "nhsuk-input--width-10", "autocomplete": "off"}),
     )
     scope = forms.ChoiceField(
-        label="What is shared?", choices=Scope.choices, widget=forms.RadioSelect
+        label="What is shared?",
+        error_messages={"required": "Select what is shared"},
+        choices=Scope.choices,
+        widget=forms.RadioSelect,
     )
     starts_on = NHSDateField(label="Start date", help_text="For example, 1 4 2026.")
     ends_on = NHSDateField(
@@ -134,7 +142,7 @@ def _at(day: datetime.date, time: datetime.time) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, time))
 
 
-class AccessGrantForm(_FieldsForm):
+class AccessGrantForm(NHSForm):
     """Honorary access for an existing user: a role here, between two dates and times."""
 
     user = forms.CharField(
@@ -162,6 +170,7 @@ class AccessGrantForm(_FieldsForm):
     )
     reason = forms.CharField(
         label="Why do they need access?",
+        error_messages={"required": "Enter why they need access"},
         help_text="For example, locum cover for evening sessions. No patient details.",
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -187,7 +196,7 @@ class AccessGrantForm(_FieldsForm):
         return data
 
 
-class BreakGlassReviewForm(_FieldsForm):
+class BreakGlassReviewForm(NHSForm):
     outcome = forms.ChoiceField(
         label="Was this access appropriate?",
         choices=[
@@ -205,7 +214,7 @@ class BreakGlassReviewForm(_FieldsForm):
     )
 
 
-class AccessReportForm(_FieldsForm):
+class AccessReportForm(NHSForm):
     """Filters for the access report. Every one is optional."""
 
     nhs_number = forms.CharField(

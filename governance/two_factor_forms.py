@@ -25,9 +25,6 @@ def _code_widget(*, numeric: bool) -> forms.TextInput:
 
 
 class _CodeForm(NHSForm):
-    # NHSFormMixin sets template_name_div, which `{{ form }}` does not use; name it here.
-    template_name = "components/form_fields.html"
-
     def add_error(self, field: str | None, error) -> None:
         """Also mark the input, for the wrong-code errors the service adds after cleaning."""
         super().add_error(field, error)

@@ -40,13 +40,20 @@ class PatientForm(NHSModelForm):
             "title": "Title (optional)",
             "given_name": "First name",
             "family_name": "Last name",
-            "address_line_1": "Address line 1",
+            "address_line_1": "Address line 1 (optional)",
             "address_line_2": "Address line 2 (optional)",
-            "mobile": "Mobile phone",
+            "town": "Town or city (optional)",
+            "postcode": "Postcode (optional)",
+            "phone": "Phone (optional)",
+            "mobile": "Mobile phone (optional)",
             "email": "Email address (optional)",
             "is_sensitive": "Sensitive record (S-flag): never show outside this practice",
         }
         widgets = {"gender": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["gender"].choices = Patient.Gender.choices  # no blank radio
 
     def clean_nhs_number(self) -> str:
         return normalise_nhs_number(self.cleaned_data["nhs_number"])

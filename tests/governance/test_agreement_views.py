@@ -146,7 +146,7 @@ def test_hub_cannot_propose_with_a_non_practice(client_for, hub_manager, hub):
         ({"organisation": "Z99999"}, "No organisation in Hub Diary has this ODS code."),
         ({"organisation": "A10001"}, "not your own"),
         ({"ends_on_year": "2025"}, "The end date must be on or after the start date."),
-        ({"scope": ""}, "This field is required."),
+        ({"scope": ""}, "Select what is shared"),
     ],
 )
 def test_proposal_errors_are_shown(client_for, practice_manager_a, hub, overrides, message):

@@ -84,7 +84,7 @@ def test_live_grant_lets_the_user_act_for_the_organisation(client_for, ig_lead_a
         ({"role": Role.HUB_RECEPTIONIST}, "Select a valid choice."),
         ({"ends_at_year": "2020"}, "The end must be after the start."),
         ({"starts_time": "25:00"}, "Enter a valid time."),
-        ({"reason": ""}, "This field is required."),
+        ({"reason": ""}, "Enter why they need access"),
     ],
 )
 def test_grant_errors_are_shown(client_for, ig_lead_a, receptionist_practice_b, overrides, message):

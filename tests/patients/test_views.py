@@ -93,7 +93,8 @@ def test_invalid_nhs_number_and_date_are_shown_by_their_fields(client_for, recep
     assert response.status_code == 200
     assert b"This is not a valid NHS number" in response.content
     assert b"Enter a real date" in response.content
-    assert b'href="#id_date_of_birth_day"' in response.content
+    assert b'href="#id_date_of_birth_0"' in response.content
+    assert b'id="id_date_of_birth_0"' in response.content
     assert not Patient.objects.exists()
 
 

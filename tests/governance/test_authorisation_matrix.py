@@ -1,0 +1,328 @@
+"""The authorisation matrix: every URL, every persona, every object scope.
+
+Each URL has a row saying which roles may use it, and for URLs that name an object, in
+which scopes: the persona's own organisation ("own"), a practice that shares with
+everyone and whose patients consented ("shared"), and a practice that shares with nobody
+("unshared"). Anything else is expected to be refused (403, 404, or a redirect to sign
+in). A URL without a row fails the build, so a new page cannot ship unexamined.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from governance.models import Consent, Scope, SharingAgreement
+from governance.roles import Role
+from tests.factories import (
+    AccessGrantFactory,
+    BreakGlassFactory,
+    ClinicianFactory,
+    HubFactory,
+    PatientFactory,
+    PracticeFactory,
+    SharingAgreementFactory,
+    SiteFactory,
+    UrgentCareFactory,
+    UserFactory,
+    staff,
+)
+from tests.test_url_coverage import ALL_URLS, _parameters, _url
+
+OWN, SHARED, UNSHARED = "own", "shared", "unshared"
+SCOPES = (OWN, SHARED, UNSHARED)
+ALL = frozenset(SCOPES)
+
+
+@dataclass(frozen=True)
+class Persona:
+    key: str
+    role: str | None  # None: signed in with no role; "anonymous": not signed in
+    home: str | None  # which organisation of the world they work for
+
+
+PRACTICE_ROLES = (
+    Role.PRACTICE_MANAGER,
+    Role.PRACTICE_RECEPTIONIST,
+    Role.CLINICIAN,
+    Role.CARE_COORDINATOR,
+    Role.IG_LEAD,
+)
+PERSONAS = (
+    *(Persona(f"{role}@A", role, "A") for role in PRACTICE_ROLES),
+    *(Persona(f"{role}@B", role, "B") for role in PRACTICE_ROLES),
+    Persona("hub-manager@hub", Role.HUB_MANAGER, "hub"),
+    Persona("hub-receptionist@hub", Role.HUB_RECEPTIONIST, "hub"),
+    Persona("urgent-care-clinician@ae", Role.URGENT_CARE_CLINICIAN, "ae"),
+    Persona("urgent-care-clinician@ooh", Role.URGENT_CARE_CLINICIAN, "ooh"),
+    Persona("no-role", None, None),
+    Persona("anonymous", "anonymous", None),
+)
+
+PM, PR, CL, CC, IG = PRACTICE_ROLES
+HM, HR, UC = Role.HUB_MANAGER, Role.HUB_RECEPTIONIST, Role.URGENT_CARE_CLINICIAN
+STAFF_ROLES = (*PRACTICE_ROLES, HM, HR, UC)
+SIGNED_IN = (*STAFF_ROLES, None)
+
+
+def roles(*names, scopes=ALL) -> dict:
+    return {name: frozenset(scopes) for name in names}
+
+
+# Who may use each URL. Admin URLs are for superusers only and appear for no persona.
+MATRIX: dict[str, dict] = {
+    "home": roles(*SIGNED_IN),
+    "choose_organisation": roles(*SIGNED_IN),
+    "login": roles(*SIGNED_IN, "anonymous"),
+    "logout": roles(*SIGNED_IN, "anonymous"),
+    "healthz": roles(*SIGNED_IN, "anonymous"),
+    "practices:organisation": roles(*STAFF_ROLES),
+    "practices:site_create": roles(PM, HM),
+    "practices:site_edit": roles(PM, HM, scopes={OWN}),
+    "practices:clinician_create": roles(PM, HM),
+    "practices:clinician_edit": roles(PM, HM, scopes={OWN}),
+    "practices:staff_add": roles(PM, HM),
+    "practices:staff_edit": roles(PM, HM, scopes={OWN}),
+    "patients:list": roles(*PRACTICE_ROLES),
+    "patients:create": roles(PM, PR),
+    "patients:find": roles(*STAFF_ROLES),
+    "patients:detail": {
+        **roles(*PRACTICE_ROLES, scopes={OWN, SHARED}),
+        **roles(UC, scopes={SHARED}),
+    },
+    "patients:edit": roles(PM, PR, scopes={OWN}),
+    "governance:consent_record": roles(*PRACTICE_ROLES, scopes={OWN, SHARED}),
+    "governance:break_glass": roles(CL, UC),
+    # Two-factor sign-in: every member of staff, for themselves.
+    "account:overview": roles(*STAFF_ROLES),
+    "account:set_up": roles(*STAFF_ROLES),
+    "account:verify": roles(*STAFF_ROLES),
+    "account:recovery_codes": roles(*STAFF_ROLES),
+    "account:new_recovery_codes": roles(*STAFF_ROLES),
+    # Information governance.
+    "governance:index": roles(PM, HM, IG),
+    "governance:alerts": roles(PM, HM, IG),
+    "governance:agreements": roles(PM, HM, IG),
+    "governance:agreement_propose": roles(PM, HM, IG),
+    "governance:agreement_detail": roles(PM, HM, IG, scopes={OWN}),
+    "governance:agreement_accept": roles(PM, HM, IG, scopes={OWN}),
+    "governance:agreement_decline": roles(PM, HM, IG, scopes={OWN}),
+    "governance:agreement_end": roles(PM, HM, IG, scopes={OWN}),
+    "governance:grants": roles(PM, HM, IG),
+    "governance:grant_create": roles(PM, HM, IG),
+    "governance:grant_revoke": roles(PM, HM, IG, scopes={OWN}),
+    "governance:break_glass_reviews": roles(IG),
+    "governance:break_glass_review": roles(IG, scopes={OWN}),
+    "governance:access_report": roles(IG),
+    "governance:access_report_csv": roles(IG),
+    "governance:patient_access_history": roles(IG, scopes={OWN}),
+}
+
+
+# Signing out is POST-only and would end the shared personas' sessions: GET proves the route.
+SIGN_OUT = {"logout", "admin:logout"}
+
+# The admin's own sign-in pages are public; every other admin page is for superusers only.
+ADMIN_PUBLIC = {"admin:login", "admin:logout"}
+
+
+def _row(name: str) -> dict | None:
+    if name in ADMIN_PUBLIC:
+        return roles(*SIGNED_IN, "anonymous")
+    if name.startswith("admin:"):
+        return {}
+    return MATRIX.get(name)
+
+
+# The world ---------------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    organisations: dict
+    clients: dict
+    sharer: object
+
+
+def _share_everything(practice, partners, by) -> None:
+    today = timezone.localdate()
+    for partner in partners:
+        for scope in Scope.values:
+            SharingAgreement.objects.create(
+                practice=practice,
+                partner=partner,
+                scope=scope,
+                status=SharingAgreement.Status.ACTIVE,
+                starts_on=today - datetime.timedelta(1),
+                ends_on=today + datetime.timedelta(365),
+                proposed_by=by,
+                proposed_by_organisation=practice,
+                decided_by=by,
+                decided_at=timezone.now(),
+            )
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """Built once for the module inside a transaction that is rolled back at the end, as
+    Django's setUpTestData does; each test's own writes roll back to a savepoint."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield _build_world()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def _build_world() -> World:
+    orgs = {
+        "A": PracticeFactory(name="Practice A"),
+        "B": PracticeFactory(name="Practice B"),
+        "shared": PracticeFactory(name="Sharing practice"),
+        "unshared": PracticeFactory(name="Private practice"),
+        "hub": HubFactory(),
+        "ae": UrgentCareFactory(),
+        "ooh": UrgentCareFactory(),
+    }
+    orgs["hub"].member_practices.set([orgs["A"], orgs["B"], orgs["shared"], orgs["unshared"]])
+    clients = {}
+    for persona in PERSONAS:
+        client = Client()
+        if persona.role == "anonymous":
+            pass
+        elif persona.role is None:
+            client.force_login(UserFactory())
+        else:
+            client.force_login(staff(orgs[persona.home], persona.role))
+        clients[persona.key] = client
+    sharer = UserFactory()
+    _share_everything(orgs["shared"], [orgs[k] for k in ("A", "B", "hub", "ae", "ooh")], sharer)
+    return World(orgs, clients, sharer)
+
+
+def _consented_patient(practice, by):
+    patient = PatientFactory(registered_practice=practice)
+    for scope in Consent.Scope.values:
+        Consent.objects.create(
+            patient=patient,
+            scope=scope,
+            state=Consent.State.GIVEN,
+            method=Consent.Method.VERBAL,
+            recorded_by=by,
+            recorded_at=timezone.now(),
+        )
+    return patient
+
+
+def _agreement_of(org):
+    """A proposal to the organisation from an organisation nobody else knows, so the
+    organisation is the side that may accept or decline it."""
+    if org.is_practice:
+        other = HubFactory()
+        return SharingAgreementFactory(
+            practice=org, partner=other, proposed=True, proposed_by_organisation=other
+        )
+    other = PracticeFactory()
+    return SharingAgreementFactory(
+        practice=other, partner=org, proposed=True, proposed_by_organisation=other
+    )
+
+
+BUILDERS = {
+    "site_id": lambda org, by: SiteFactory(organisation=org).public_id,
+    "clinician_id": lambda org, by: ClinicianFactory(organisation=org).public_id,
+    "membership_id": lambda org, by: staff(org, Role.CLINICIAN).memberships.get().public_id,
+    "patient_id": lambda org, by: (
+        _consented_patient(org, by).public_id if org.is_practice else None
+    ),
+    "agreement_id": lambda org, by: _agreement_of(org).public_id,
+    "grant_id": lambda org, by: AccessGrantFactory(organisation=org, role=Role.CLINICIAN).public_id,
+    "break_glass_id": lambda org, by: (
+        BreakGlassFactory(patient=PatientFactory(registered_practice=org)).public_id
+        if org.is_practice
+        else None
+    ),
+}
+
+
+def _scope_organisation(world: World, persona: Persona, scope: str):
+    if scope == OWN:
+        return world.organisations.get(persona.home)
+    return world.organisations[scope]
+
+
+def _outcome(response, admin: bool) -> str:
+    status = response.status_code
+    if status in (200, 405) or (status == 302 and not _to_sign_in(response, admin)):
+        return "ok"
+    if status in (403, 404) or status == 302:
+        return "refused"
+    raise AssertionError(f"unexpected status {status}")
+
+
+def _to_sign_in(response, admin: bool) -> bool:
+    location = response["Location"]
+    return location.startswith(reverse("admin:login") if admin else reverse("login"))
+
+
+URLS = [(name, chain) for name, chain in ALL_URLS]
+
+
+def test_every_url_has_a_row_in_the_matrix():
+    missing = [name for name, _ in URLS if _row(name) is None]
+    assert not missing, f"Add these URLs to MATRIX: {missing}"
+
+
+@pytest.mark.parametrize(("name", "chain"), URLS, ids=[name for name, _ in URLS])
+def test_authorisation_matrix(world, db, name, chain):
+    row = _row(name)
+    if row is None:
+        pytest.fail(f"{name} has no row in MATRIX")
+    uuid_params = [
+        p
+        for p, conv in _parameters(chain).items()
+        if conv is not None and conv.__name__ == "UUIDConverter"
+    ]
+    scopes = SCOPES if uuid_params else (OWN,)
+    admin = name.startswith("admin:")
+    failures = []
+    for persona in PERSONAS:
+        for scope in scopes:
+            organisation = _scope_organisation(world, persona, scope)
+            values = {}
+            if uuid_params:
+                if organisation is None:
+                    continue
+                values = {p: BUILDERS[p](organisation, world.sharer) for p in uuid_params}
+                if None in values.values():
+                    continue  # e.g. a hub has no registered patients of its own
+            url = _url_with(name, chain, values)
+            expected = "ok" if scope in row.get(persona.role, frozenset()) else "refused"
+            client = world.clients[persona.key]
+            response = client.get(url)
+            if response.status_code == 405 and name not in SIGN_OUT:
+                response = client.post(url)  # a POST-only action: ask it to act
+            actual = _outcome(response, admin)
+            if actual != expected:
+                failures.append(f"{persona.key} / {scope}: expected {expected}, got {actual}")
+    assert not failures, f"{name}:\n" + "\n".join(failures)
+
+
+def _url_with(name: str, chain: tuple, values: dict) -> str:
+    from tests import test_url_coverage
+
+    saved = dict(test_url_coverage.FOREIGN_OBJECTS)
+    try:
+        for param, value in values.items():
+            test_url_coverage.FOREIGN_OBJECTS[param] = lambda _org, value=value: value
+        return _url(name, chain, foreign=object() if values else None)
+    finally:
+        test_url_coverage.FOREIGN_OBJECTS.clear()
+        test_url_coverage.FOREIGN_OBJECTS.update(saved)
