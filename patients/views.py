@@ -58,6 +58,7 @@ def patient_detail(request: HttpRequest, patient_id: UUID) -> HttpResponse:
         "patient": patient,
         "can_edit": own_practice and Perm.MANAGE_REGISTERED_PATIENTS in perms,
         "can_record_consent": Perm.RECORD_CONSENT in perms,
+        "can_see_access_history": own_practice and Perm.REVIEW_ACCESS in perms,
         "consents": current_consents(patient),
     }
     return render(request, "patients/patient_detail.html", context)
