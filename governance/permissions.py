@@ -22,6 +22,7 @@ class Perm(StrEnum):
     VIEW_REGISTERED_PATIENTS = "practices.view_registered_patients"
     MANAGE_REGISTERED_PATIENTS = "practices.manage_registered_patients"
     BOOK_FOR_PATIENTS = "practices.book_for_patients"
+    MANAGE_SESSIONS = "practices.manage_sessions"
     VIEW_PATIENT_RECORDS = "practices.view_patient_records"
     USE_CARE_TRACKER = "practices.use_care_tracker"
     RECORD_CONSENT = "practices.record_consent"
@@ -50,10 +51,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             P.RECORD_CONSENT,
             P.MANAGE_AGREEMENTS,
             P.GRANT_ACCESS,
+            P.MANAGE_SESSIONS,
         }
     ),
     Role.PRACTICE_RECEPTIONIST: frozenset(
         {
+            P.MANAGE_SESSIONS,
             P.VIEW_ORGANISATION_DETAILS,
             P.VIEW_REGISTERED_PATIENTS,
             P.MANAGE_REGISTERED_PATIENTS,

@@ -46,6 +46,7 @@ class Organisation(models.Model):
             ("view_registered_patients", "See the organisation's registered patients"),
             ("manage_registered_patients", "Register patients and change their details"),
             ("book_for_patients", "Book, cancel and rebook appointments for patients"),
+            ("manage_sessions", "Publish sessions, set release rules, block slots"),
             ("view_patient_records", "View patient records, subject to the access decision"),
             ("use_care_tracker", "Use the care tracker"),
             ("record_consent", "Record a patient's consent"),

@@ -1,0 +1,303 @@
+"""Sessions and their slots, release rules, and bookings.
+
+A session (GP Connect calls it a schedule) is one clinic: a practice, a site, a clinician or
+just a practitioner role, a start and an end, cut into slots. Who may book a slot, and
+from when, is set by the session's release rules (the pure logic is `release_rules.py`);
+each slot carries, per audience, the moment it opens and closes, so search is one indexed
+query. At most one live booking per slot is enforced by the database.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from practices.models import Clinician
+
+
+class Audience(models.TextChoices):
+    HUB = "hub", "Hub"
+    URGENT_CARE = "urgent-care", "Urgent care"
+    ONLINE = "online", "Patients online"
+    PRACTICE = "practice", "Own practice"
+
+
+class DeliveryChannel(models.TextChoices):
+    """GP Connect's delivery channels."""
+
+    IN_PERSON = "In-person", "In person"
+    TELEPHONE = "Telephone", "Telephone"
+    VIDEO = "Video", "Video"
+    HOME_VISIT = "Home visit", "Home visit"
+
+
+class Schedule(models.Model):
+    """A session: one clinic at a site, generating slots."""
+
+    class Status(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Source(models.TextChoices):
+        PORTAL = "portal", "Published in Hub Diary"
+        IMPORTED = "imported", "Imported from the practice system"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    practice = models.ForeignKey(
+        "practices.Organisation", on_delete=models.PROTECT, related_name="schedules"
+    )
+    site = models.ForeignKey("practices.Site", on_delete=models.PROTECT, related_name="schedules")
+    clinician = models.ForeignKey(
+        "practices.Clinician",
+        on_delete=models.PROTECT,
+        related_name="schedules",
+        null=True,
+        blank=True,
+    )
+    practitioner_role = models.CharField(max_length=5, choices=Clinician.JobRole.choices)
+    session_type = models.CharField(max_length=60, help_text="For example, GP extended access")
+    slot_type = models.CharField(max_length=60, help_text="For example, Routine appointment")
+    delivery_channel = models.CharField(max_length=12, choices=DeliveryChannel.choices)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    slot_minutes = models.PositiveSmallIntegerField()
+    series = models.UUIDField(
+        null=True, blank=True, help_text="Sessions published together as a weekly series"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.PORTAL)
+    external_id = models.CharField(max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancellation_reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["practice", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="schedule_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(slot_minutes__gte=5, slot_minutes__lte=240),
+                name="schedule_slot_length_sensible",
+            ),
+            models.CheckConstraint(
+                condition=Q(cancelled_by__isnull=True, cancelled_at__isnull=True)
+                | Q(cancelled_by__isnull=False, cancelled_at__isnull=False),
+                name="schedule_cancelled_by_and_at_paired",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.practice.name}, {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class ReleaseRule(models.Model):
+    """Who may book a session's slots, from when, until when, and how many."""
+
+    class Opens(models.TextChoices):
+        PUBLISHED = "published", "As soon as published"
+        BEFORE_START = "before-start", "A set time before the start"
+        ON_DAY = "on-day", "From a time on the day, or a number of days before"
+
+    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="rules")
+    audience = models.CharField(max_length=12, choices=Audience.choices)
+    opens = models.CharField(max_length=12, choices=Opens.choices, default=Opens.PUBLISHED)
+    opens_minutes_before = models.PositiveIntegerField(null=True, blank=True)
+    opens_days_before = models.PositiveSmallIntegerField(null=True, blank=True)
+    opens_time = models.TimeField(null=True, blank=True, help_text="Local time; midnight if blank")
+    cut_off_minutes = models.PositiveIntegerField(default=0)
+    ods_codes = models.JSONField(default=list, blank=True)
+    organisation_types = models.JSONField(default=list, blank=True)
+    quota_per_session = models.PositiveSmallIntegerField(null=True, blank=True)
+    quota_per_day = models.PositiveSmallIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["audience"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(opens="published")
+                | Q(opens="before-start", opens_minutes_before__isnull=False)
+                | Q(opens="on-day", opens_days_before__isnull=False),
+                name="release_rule_opening_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_audience_display()} ({self.get_opens_display().lower()})"
+
+
+class SlotQuerySet(models.QuerySet["Slot"]):
+    def free(self) -> "SlotQuerySet":
+        return self.filter(status=Slot.Status.FREE)
+
+
+class Slot(models.Model):
+    class Status(models.TextChoices):
+        FREE = "free", "Free"
+        BOOKED = "booked", "Booked"
+        BLOCKED = "blocked", "Blocked"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="slots")
+    # Copied from the session so that search reads one table through one index.
+    practice = models.ForeignKey(
+        "practices.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    site = models.ForeignKey("practices.Site", on_delete=models.PROTECT, related_name="+")
+    clinician = models.ForeignKey(
+        "practices.Clinician", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    practitioner_role = models.CharField(max_length=5, choices=Clinician.JobRole.choices)
+    delivery_channel = models.CharField(max_length=12, choices=DeliveryChannel.choices)
+    slot_type = models.CharField(max_length=60)
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.FREE)
+    # When the slot opens to and closes for each audience (null: never released to it).
+    hub_opens_at = models.DateTimeField(null=True, blank=True)
+    hub_closes_at = models.DateTimeField(null=True, blank=True)
+    urgent_care_opens_at = models.DateTimeField(null=True, blank=True)
+    urgent_care_closes_at = models.DateTimeField(null=True, blank=True)
+    online_opens_at = models.DateTimeField(null=True, blank=True)
+    online_closes_at = models.DateTimeField(null=True, blank=True)
+    restricted = models.BooleanField(
+        default=False, help_text="Some rule names ODS codes or organisation types: check it."
+    )
+    blocked_reason = models.CharField(max_length=200, blank=True)
+    external_id = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SlotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start"]
+        indexes = [
+            # Pooled search: free slots in start order, with the practice to filter on.
+            models.Index(
+                fields=["start", "practice"], condition=Q(status="free"), name="slot_free_by_start"
+            ),
+            models.Index(fields=["practice", "start"], name="slot_practice_start"),
+            models.Index(fields=["schedule", "start"], name="slot_schedule_start"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="slot_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(hub_opens_at__isnull=True, hub_closes_at__isnull=True)
+                | Q(hub_opens_at__isnull=False, hub_closes_at__isnull=False),
+                name="slot_hub_release_paired",
+            ),
+            models.CheckConstraint(
+                condition=Q(urgent_care_opens_at__isnull=True, urgent_care_closes_at__isnull=True)
+                | Q(urgent_care_opens_at__isnull=False, urgent_care_closes_at__isnull=False),
+                name="slot_urgent_care_release_paired",
+            ),
+            models.CheckConstraint(
+                condition=Q(online_opens_at__isnull=True, online_closes_at__isnull=True)
+                | Q(online_opens_at__isnull=False, online_closes_at__isnull=False),
+                name="slot_online_release_paired",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start:%Y-%m-%d %H:%M} at {self.practice_id}"
+
+
+class Booking(models.Model):
+    class Status(models.TextChoices):
+        BOOKED = "booked", "Booked"
+        ARRIVED = "arrived", "Arrived"
+        ATTENDED = "attended", "Attended"
+        DID_NOT_ATTEND = "dna", "Did not attend"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Channel(models.TextChoices):
+        HUB = "hub", "Hub"
+        URGENT_CARE = "urgent-care", "Urgent care"
+        ONLINE = "online", "Online"
+        PRACTICE = "practice", "Practice"
+
+    class WriteBack(models.TextChoices):
+        PENDING = "pending", "Waiting for the practice system"
+        CONFIRMED = "confirmed", "Confirmed in the practice system"
+        CONFLICT = "conflict", "Conflict in the practice system"
+        FAILED = "failed", "Not written to the practice system"
+        NOT_LINKED = "not-linked", "Practice system not linked"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="bookings")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="bookings"
+    )
+    booking_organisation = models.ForeignKey(
+        "practices.Organisation", on_delete=models.PROTECT, related_name="bookings_made"
+    )
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField(max_length=12, choices=Channel.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.BOOKED)
+    description = models.CharField(max_length=100, blank=True)
+    comment = models.CharField(max_length=500, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancellation_reason = models.CharField(max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    write_back = models.CharField(
+        max_length=12, choices=WriteBack.choices, default=WriteBack.NOT_LINKED
+    )
+    # Copied from the slot for the clinician-overlap exclusion constraint (PostgreSQL).
+    clinician = models.ForeignKey(
+        "practices.Clinician", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["start"]
+        indexes = [
+            models.Index(fields=["patient", "start"]),
+            models.Index(fields=["booking_organisation", "start"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slot"], condition=~Q(status="cancelled"), name="one_live_booking_per_slot"
+            ),
+            models.CheckConstraint(
+                condition=Q(cancelled_by__isnull=True, cancelled_at__isnull=True)
+                | Q(cancelled_by__isnull=False, cancelled_at__isnull=False),
+                name="booking_cancelled_by_and_at_paired",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="cancelled") | Q(cancelled_at__isnull=False),
+                name="booking_cancelled_has_a_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")), name="booking_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Booking {self.public_id} ({self.get_status_display()})"
+
+    @property
+    def is_live(self) -> bool:
+        return self.status != self.Status.CANCELLED

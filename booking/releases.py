@@ -1,0 +1,138 @@
+"""Applying release rules to stored slots: the bridge between the models and the pure
+rules in `release_rules.py`.
+
+Each slot stores, per audience, the window in which it is open; search filters on those
+columns. Slots whose rules name ODS codes or organisation types are marked `restricted`
+and checked one by one. Booking always asks the pure rules again, under the session lock,
+with the quota counts.
+"""
+
+import datetime
+from collections.abc import Iterable
+
+from django.utils import timezone
+
+from booking import release_rules as rr
+from booking.models import Audience, Booking, ReleaseRule, Schedule, Slot
+from booking.slot_generation import LONDON
+from practices.models import Organisation
+
+AUDIENCE_COLUMNS = {
+    Audience.HUB: ("hub_opens_at", "hub_closes_at"),
+    Audience.URGENT_CARE: ("urgent_care_opens_at", "urgent_care_closes_at"),
+    Audience.ONLINE: ("online_opens_at", "online_closes_at"),
+}
+RELEASE_COLUMNS = (*(c for pair in AUDIENCE_COLUMNS.values() for c in pair), "restricted")
+
+
+def pure_rule(row: ReleaseRule) -> rr.ReleaseRule:
+    if row.opens == ReleaseRule.Opens.BEFORE_START:
+        opening = rr.OpensBefore(datetime.timedelta(minutes=row.opens_minutes_before or 0))
+    elif row.opens == ReleaseRule.Opens.ON_DAY:
+        opening = rr.OpensOnDay(
+            days_before=row.opens_days_before or 0, at=row.opens_time or datetime.time(0)
+        )
+    else:
+        opening = None
+    return rr.ReleaseRule(
+        audience=rr.Audience(row.audience),
+        opens=opening,
+        cut_off=datetime.timedelta(minutes=row.cut_off_minutes),
+        ods_codes=frozenset(row.ods_codes),
+        organisation_types=frozenset(row.organisation_types),
+        quota_per_session=row.quota_per_session,
+        quota_per_day=row.quota_per_day,
+    )
+
+
+def facts(
+    *,
+    start: datetime.datetime,
+    practice_ods: str,
+    rules: Iterable[ReleaseRule],
+    blocked: bool = False,
+) -> rr.SlotFacts:
+    return rr.SlotFacts(
+        start=start,
+        practice_ods=practice_ods,
+        blocked=blocked,
+        rules=tuple(pure_rule(row) for row in rules),
+    )
+
+
+def searcher_for(organisation: Organisation) -> rr.Searcher:
+    audience = {
+        Organisation.Kind.HUB: rr.Audience.HUB,
+        Organisation.Kind.URGENT_CARE: rr.Audience.URGENT_CARE,
+    }.get(organisation.kind, rr.Audience.PRACTICE)
+    return rr.Searcher(
+        audience=audience, ods_code=organisation.ods_code, organisation_type=organisation.kind
+    )
+
+
+def release_columns(rules: Iterable[ReleaseRule], start: datetime.datetime) -> dict:
+    """The per-audience windows (and the restricted flag) to store on a slot."""
+    slot = facts(start=start, practice_ods="", rules=rules)
+    columns: dict = {"restricted": False}
+    for audience, (opens_column, closes_column) in AUDIENCE_COLUMNS.items():
+        window = rr.release_window(slot, rr.Audience(audience))
+        columns[opens_column] = window.opens if window else None
+        columns[closes_column] = window.closes if window else None
+        if window is not None and not window.exact:
+            columns["restricted"] = True
+    return columns
+
+
+def quota_use(*, schedule: Schedule, slot: Slot, organisation: Organisation) -> rr.QuotaUse:
+    """Live bookings this organisation holds in the session, and at this practice on that
+    local day. Called under the session's row lock."""
+    live = Booking.objects.filter(booking_organisation=organisation).exclude(
+        status=Booking.Status.CANCELLED
+    )
+    local_day = timezone.localtime(slot.start, LONDON).date()
+    day_start = datetime.datetime.combine(local_day, datetime.time(0), LONDON)
+    day_end = datetime.datetime.combine(
+        local_day + datetime.timedelta(days=1), datetime.time(0), LONDON
+    )
+    return rr.QuotaUse(
+        in_session=live.filter(slot__schedule=schedule).count(),
+        on_day=live.filter(
+            slot__practice_id=slot.practice_id, start__gte=day_start, start__lt=day_end
+        ).count(),
+    )
+
+
+def may_book(
+    *,
+    slot: Slot,
+    schedule: Schedule,
+    organisation: Organisation,
+    now: datetime.datetime,
+    override: bool = False,
+) -> rr.Verdict:
+    rules = list(schedule.rules.all())
+    slot_facts = facts(
+        start=slot.start,
+        practice_ods=slot.practice.ods_code,
+        rules=rules,
+        blocked=slot.status == Slot.Status.BLOCKED,
+    )
+    needs_counts = any(r.quota_per_session or r.quota_per_day for r in rules)
+    used = (
+        quota_use(schedule=schedule, slot=slot, organisation=organisation)
+        if needs_counts
+        else rr.QuotaUse()
+    )
+    return rr.may_book(slot_facts, searcher_for(organisation), now, used=used, override=override)
+
+
+def may_see_slot(*, slot: Slot, organisation: Organisation, now: datetime.datetime) -> bool:
+    slot_facts = facts(
+        start=slot.start, practice_ods=slot.practice.ods_code, rules=slot.schedule.rules.all()
+    )
+    return rr.may_see(slot_facts, searcher_for(organisation), now).allowed
+
+
+def describe_rules(rules: Iterable[ReleaseRule]) -> list[str]:
+    """Each rule in words, for the diary: "Released to urgent care from 8am on the day"."""
+    return [pure_rule(row).describe() for row in rules]

@@ -1,0 +1,168 @@
+"""Reads for the hub diary: which practices pool with whom, free-slot search, diaries.
+
+Search is one query on `slot_free_by_start`: free slots in start order, filtered by the
+pooled practices and by the searcher's audience's release window, stored on each slot.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from booking import releases
+from booking.models import Audience, Booking, Slot
+from governance.access import active_agreements
+from governance.audit import Actor
+from governance.models import Scope
+from practices.models import Organisation
+
+
+def audience_for(organisation: Organisation) -> str:
+    return {
+        Organisation.Kind.HUB: Audience.HUB,
+        Organisation.Kind.URGENT_CARE: Audience.URGENT_CARE,
+        Organisation.Kind.GP_PRACTICE: Audience.PRACTICE,
+    }.get(organisation.kind, Audience.HUB)
+
+
+def pooled_practices(organisation: Organisation) -> QuerySet[Organisation]:
+    """The practices whose slots this organisation may book: its own if it is a practice;
+    otherwise those with an active booking agreement with it (and, for a hub, members)."""
+    if organisation.is_practice:
+        return Organisation.objects.filter(pk=organisation.pk)
+    agreed = active_agreements(partner=organisation, scope=Scope.BOOKING).values("practice")
+    practices = Organisation.objects.filter(pk__in=agreed, kind=Organisation.Kind.GP_PRACTICE)
+    if organisation.is_hub:
+        practices = practices.filter(hubs=organisation)
+    return practices.order_by("name")
+
+
+@dataclass(frozen=True)
+class SlotFilters:
+    """What a receptionist narrows a search by. Empty means any."""
+
+    practices: tuple[int, ...] = ()
+    sites: tuple[int, ...] = ()
+    practitioner_roles: tuple[str, ...] = ()
+    delivery_channels: tuple[str, ...] = ()
+    slot_types: tuple[str, ...] = ()
+    weekdays: tuple[int, ...] = field(default=())  # ISO: 1 Monday … 7 Sunday
+    from_time: datetime.time | None = None
+    to_time: datetime.time | None = None
+
+
+def _released_to(audience: str, now: datetime.datetime) -> Q:
+    if audience == Audience.PRACTICE:
+        return Q()
+    prefix = {Audience.HUB: "hub", Audience.URGENT_CARE: "urgent_care", Audience.ONLINE: "online"}[
+        audience
+    ]
+    return Q(**{f"{prefix}_opens_at__lte": now, f"{prefix}_closes_at__gt": now})
+
+
+def free_slots_for(
+    *,
+    actor: Actor,
+    start: datetime.datetime,
+    end: datetime.datetime,
+    filters: SlotFilters = SlotFilters(),
+    limit: int = 50,
+    after: tuple[datetime.datetime, int] | None = None,
+) -> list[Slot]:
+    """Free slots the acting organisation may book, in start order, a page at a time.
+
+    `after` is the (start, id) of the last slot on the previous page (keyset pagination:
+    the hundredth page costs what the first does)."""
+    organisation = actor.membership.organisation
+    audience = audience_for(organisation)
+    now = timezone.now()
+    practice_ids = list(pooled_practices(organisation).values_list("pk", flat=True))
+    if filters.practices:
+        practice_ids = [pk for pk in practice_ids if pk in filters.practices]
+    if not practice_ids:
+        return []
+    slots = Slot.objects.filter(
+        _released_to(audience, now),
+        status=Slot.Status.FREE,
+        practice_id__in=practice_ids,
+        start__gte=max(start, now),
+        start__lt=end,
+    )
+    if filters.sites:
+        slots = slots.filter(site_id__in=filters.sites)
+    if filters.practitioner_roles:
+        slots = slots.filter(practitioner_role__in=filters.practitioner_roles)
+    if filters.delivery_channels:
+        slots = slots.filter(delivery_channel__in=filters.delivery_channels)
+    if filters.slot_types:
+        slots = slots.filter(slot_type__in=filters.slot_types)
+    if filters.weekdays:
+        slots = slots.filter(start__iso_week_day__in=filters.weekdays)
+    if filters.from_time:
+        slots = slots.filter(start__time__gte=filters.from_time)
+    if filters.to_time:
+        slots = slots.filter(start__time__lt=filters.to_time)
+    if after is not None:
+        after_start, after_id = after
+        slots = slots.filter(Q(start__gt=after_start) | Q(start=after_start, id__gt=after_id))
+    slots = slots.select_related("practice", "site", "clinician").order_by("start", "id")
+    page = list(slots[: limit * 2])
+    visible = [
+        s
+        for s in page
+        if not s.restricted or releases.may_see_slot(slot=s, organisation=organisation, now=now)
+    ]
+    return visible[:limit]
+
+
+def nearest_alternatives(*, actor: Actor, slot: Slot, limit: int = 3) -> list[Slot]:
+    """Free slots like this one (same practitioner role and delivery channel) nearest in
+    time, for when the chosen one has just been taken."""
+    window = datetime.timedelta(days=7)
+    candidates = free_slots_for(
+        actor=actor,
+        start=slot.start - window,
+        end=slot.start + window,
+        filters=SlotFilters(
+            practitioner_roles=(slot.practitioner_role,), delivery_channels=(slot.delivery_channel,)
+        ),
+        limit=200,
+    )
+    candidates = [s for s in candidates if s.pk != slot.pk]
+    candidates.sort(key=lambda s: abs((s.start - slot.start).total_seconds()))
+    return candidates[:limit]
+
+
+def get_slot_for_booking_or_404(*, actor: Actor, public_id) -> Slot:
+    """A slot the acting organisation may book into: one of its pooled practices'. Release
+    rules are checked again, under lock, when booking."""
+    from django.shortcuts import get_object_or_404
+
+    organisation = actor.membership.organisation
+    return get_object_or_404(
+        Slot.objects.select_related("practice", "site", "clinician", "schedule"),
+        public_id=public_id,
+        practice__in=pooled_practices(organisation),
+    )
+
+
+def bookings_into(
+    practice: Organisation, start: datetime.datetime, end: datetime.datetime
+) -> QuerySet[Booking]:
+    """Every booking into a practice's slots in a window: what the practice must see."""
+    return (
+        Booking.objects.filter(slot__practice=practice, start__gte=start, start__lt=end)
+        .select_related("patient", "booking_organisation", "slot__site", "slot__clinician")
+        .order_by("start")
+    )
+
+
+def bookings_by(
+    organisation: Organisation, start: datetime.datetime, end: datetime.datetime
+) -> QuerySet[Booking]:
+    return (
+        Booking.objects.filter(booking_organisation=organisation, start__gte=start, start__lt=end)
+        .select_related("patient", "slot__practice", "slot__site", "slot__clinician")
+        .order_by("start")
+    )

@@ -1,0 +1,1 @@
+"""Writes for the hub diary: sessions (publishing, rules, blocking) and bookings."""

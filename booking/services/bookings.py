@@ -1,0 +1,299 @@
+"""Booking, cancelling, rebooking and recording what happened, safely under concurrency.
+
+Every change runs in one transaction that locks the session row (so release rules and
+quotas are checked and acted on atomically), relies on the database's one-live-booking-
+per-slot constraint as the last word, and writes its audit event. A version number guards
+against two people overwriting each other; an idempotency key makes a retried request book
+once.
+"""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+
+from booking import releases
+from booking.errors import (
+    BookingChanged,
+    IdempotencyKeyReused,
+    InvalidBookingChange,
+    SlotNotBookable,
+    SlotTaken,
+)
+from booking.models import Booking, Schedule, Slot
+from booking.selectors import nearest_alternatives
+from governance.access import Purpose, decide
+from governance.audit import Actor, record_event
+from governance.permissions import Perm, org_permissions
+from patients.models import Patient
+
+CHANNEL_FOR_KIND = {
+    "hub": Booking.Channel.HUB,
+    "urgent-care": Booking.Channel.URGENT_CARE,
+    "gp-practice": Booking.Channel.PRACTICE,
+}
+
+# Which status a booking may move to from which.
+TRANSITIONS = {
+    Booking.Status.BOOKED: {
+        Booking.Status.ARRIVED,
+        Booking.Status.ATTENDED,
+        Booking.Status.DID_NOT_ATTEND,
+    },
+    Booking.Status.ARRIVED: {Booking.Status.ATTENDED, Booking.Status.BOOKED},
+    Booking.Status.ATTENDED: {Booking.Status.ARRIVED},
+    Booking.Status.DID_NOT_ATTEND: {Booking.Status.BOOKED},
+}
+
+
+def _require_booking_role(actor: Actor) -> None:
+    if actor.membership is None or Perm.BOOK_FOR_PATIENTS not in org_permissions(
+        actor.user, actor.membership.organisation
+    ):
+        raise PermissionDenied("Your role does not book appointments.")
+
+
+def _allowed_for_patient(actor: Actor, patient: Patient, action: str, obj=None) -> None:
+    if not decide(actor, patient, Purpose.BOOK, action=action, obj=obj):
+        raise Http404("No patient found.")
+
+
+def book_slot(
+    *,
+    by: Actor,
+    slot: Slot,
+    patient: Patient,
+    description: str = "",
+    comment: str = "",
+    idempotency_key: str | None = None,
+    override_reason: str = "",
+) -> Booking:
+    """Book `patient` into `slot` for the acting organisation.
+
+    Raises SlotTaken (with the nearest alternatives), SlotNotBookable (the release rules say
+    no, with their reason), IdempotencyKeyReused, Http404 (no basis to book this patient).
+    """
+    _require_booking_role(by)
+    if idempotency_key:
+        earlier = Booking.objects.filter(idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            return _replay(earlier, by=by, slot=slot, patient=patient)
+    _allowed_for_patient(by, patient, "booking.create", obj=slot)
+    try:
+        with transaction.atomic():
+            booking = _book_locked(
+                by=by,
+                slot=slot,
+                patient=patient,
+                description=description,
+                comment=comment,
+                idempotency_key=idempotency_key,
+                override_reason=override_reason,
+            )
+    except IntegrityError as error:
+        if idempotency_key and Booking.objects.filter(idempotency_key=idempotency_key).exists():
+            return _replay(
+                Booking.objects.get(idempotency_key=idempotency_key),
+                by=by,
+                slot=slot,
+                patient=patient,
+            )
+        raise _taken(by, slot) from error
+    return booking
+
+
+def _replay(earlier: Booking, *, by: Actor, slot: Slot, patient: Patient) -> Booking:
+    if earlier.slot_id != slot.pk or earlier.patient_id != patient.pk:
+        raise IdempotencyKeyReused(
+            "This request key was already used for a different booking. Start a new booking."
+        )
+    return earlier
+
+
+def _taken(by: Actor, slot: Slot) -> SlotTaken:
+    return SlotTaken(
+        "Someone has just booked this slot. Choose another.",
+        alternatives=nearest_alternatives(actor=by, slot=slot),
+    )
+
+
+def _book_locked(
+    *,
+    by: Actor,
+    slot: Slot,
+    patient: Patient,
+    description: str,
+    comment: str,
+    idempotency_key: str | None,
+    override_reason: str,
+) -> Booking:
+    organisation = by.membership.organisation
+    # The session row is the lock for its slots' rules and quotas.
+    schedule = Schedule.objects.select_for_update().get(pk=slot.schedule_id)
+    slot = Slot.objects.select_for_update(of=("self",)).select_related("practice").get(pk=slot.pk)
+    if schedule.status != Schedule.Status.PUBLISHED or slot.status != Slot.Status.FREE:
+        if slot.status == Slot.Status.BOOKED:
+            raise _taken(by, slot)
+        raise SlotNotBookable("This slot is no longer available.", reason_code="not-free")
+    override = bool(override_reason) and Perm.MANAGE_SESSIONS in org_permissions(
+        by.user, organisation
+    )
+    verdict = releases.may_book(
+        slot=slot,
+        schedule=schedule,
+        organisation=organisation,
+        now=timezone.now(),
+        override=override,
+    )
+    if not verdict.allowed:
+        raise SlotNotBookable(verdict.reason, reason_code=verdict.code)
+    booking = Booking.objects.create(
+        slot=slot,
+        patient=patient,
+        booking_organisation=organisation,
+        booked_by=by.user,
+        channel=CHANNEL_FOR_KIND.get(organisation.kind, Booking.Channel.HUB),
+        description=description[:100],
+        comment=comment[:500],
+        idempotency_key=idempotency_key,
+        clinician_id=slot.clinician_id,
+        start=slot.start,
+        end=slot.end,
+    )
+    slot.status = Slot.Status.BOOKED
+    slot.save(update_fields=["status", "updated_at"])
+    record_event(
+        actor=by,
+        action="booking.create",
+        patient=patient,
+        obj=booking,
+        purpose=Purpose.BOOK,
+        basis="",
+        reason=f"override:{verdict.code}" if override else "",
+    )
+    if override:
+        record_event(
+            actor=by,
+            action="booking.rule-override",
+            patient=patient,
+            obj=booking,
+            reason=verdict.code,
+        )
+    return booking
+
+
+def _lock_for_change(booking: Booking, expected_version: int | None) -> Booking:
+    locked = Booking.objects.select_for_update().select_related("slot").get(pk=booking.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise BookingChanged(
+            "Someone else changed this booking a moment ago. Check it and try again."
+        )
+    return locked
+
+
+def _may_manage(by: Actor, booking: Booking) -> None:
+    """The booking organisation and the practice that owns the slot may change a booking."""
+    _require_booking_role(by)
+    organisation = by.membership.organisation
+    if organisation.pk not in (booking.booking_organisation_id, booking.slot.practice_id):
+        raise Http404("No booking found.")
+
+
+def cancel_booking(
+    *, by: Actor, booking: Booking, reason: str, expected_version: int | None = None
+) -> Booking:
+    _may_manage(by, booking)
+    _allowed_for_patient(by, booking.patient, "booking.cancel", obj=booking)
+    if not reason.strip():
+        raise InvalidBookingChange("Give a reason for cancelling.")
+    with transaction.atomic():
+        booking = _cancel_locked(
+            by=by, booking=booking, reason=reason, expected_version=expected_version
+        )
+    return booking
+
+
+def _cancel_locked(
+    *, by: Actor, booking: Booking, reason: str, expected_version: int | None
+) -> Booking:
+    booking = _lock_for_change(booking, expected_version)
+    if booking.status == Booking.Status.CANCELLED:
+        raise InvalidBookingChange("This booking is already cancelled.")
+    slot = Slot.objects.select_for_update().get(pk=booking.slot_id)
+    booking.status = Booking.Status.CANCELLED
+    booking.cancelled_by, booking.cancelled_at = by.user, timezone.now()
+    booking.cancellation_reason = reason.strip()[:200]
+    booking.version += 1
+    booking.save()
+    if slot.status == Slot.Status.BOOKED and slot.start > timezone.now():
+        slot.status = Slot.Status.FREE
+        slot.save(update_fields=["status", "updated_at"])
+    record_event(
+        actor=by,
+        action="booking.cancel",
+        patient=booking.patient,
+        obj=booking,
+        purpose=Purpose.BOOK,
+    )
+    return booking
+
+
+def rebook(
+    *, by: Actor, booking: Booking, new_slot: Slot, reason: str, expected_version: int | None = None
+) -> Booking:
+    """Cancel and book again as one step: either both happen or neither."""
+    _may_manage(by, booking)
+    _allowed_for_patient(by, booking.patient, "booking.rebook", obj=booking)
+    try:
+        with transaction.atomic():
+            _cancel_locked(
+                by=by,
+                booking=booking,
+                reason=reason or "Rebooked",
+                expected_version=expected_version,
+            )
+            new_booking = _book_locked(
+                by=by,
+                slot=new_slot,
+                patient=booking.patient,
+                description=booking.description,
+                comment=booking.comment,
+                idempotency_key=None,
+                override_reason="",
+            )
+    except IntegrityError as error:
+        raise _taken(by, new_slot) from error
+    return new_booking
+
+
+def record_attendance(
+    *, by: Actor, booking: Booking, status: str, expected_version: int | None = None
+) -> Booking:
+    """Arrived, attended or did not attend, as the session happens (and undo a mistake)."""
+    _may_manage(by, booking)
+    _allowed_for_patient(by, booking.patient, f"booking.{status}", obj=booking)
+    with transaction.atomic():
+        booking = _lock_for_change(booking, expected_version)
+        if status not in TRANSITIONS.get(booking.status, set()):
+            raise InvalidBookingChange(
+                f"A booking that is {booking.get_status_display().lower()} cannot become "
+                f"{Booking.Status(status).label.lower()}."
+            )
+        if status != Booking.Status.BOOKED and booking.start > timezone.now() + _EARLY:
+            raise InvalidBookingChange("This appointment has not started yet.")
+        booking.status = status
+        booking.version += 1
+        booking.save(update_fields=["status", "version", "updated_at"])
+        record_event(
+            actor=by,
+            action=f"booking.{status}",
+            patient=booking.patient,
+            obj=booking,
+            purpose=Purpose.BOOK,
+        )
+    return booking
+
+
+_EARLY = datetime.timedelta(hours=2)  # patients arrive early; sessions run late

@@ -1,0 +1,215 @@
+"""Publishing sessions, setting their release rules, blocking slots, cancelling sessions."""
+
+import datetime
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from booking import releases
+from booking.models import Booking, ReleaseRule, Schedule, Slot
+from booking.slot_generation import cut_into_slots, session_occurrences
+from governance.audit import Actor, record_event
+from governance.permissions import Perm, org_permissions
+from practices.models import Clinician, Organisation, Site
+
+MAX_WEEKS = 26
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """A release rule as a form or the API states it."""
+
+    audience: str
+    opens: str = ReleaseRule.Opens.PUBLISHED
+    opens_minutes_before: int | None = None
+    opens_days_before: int | None = None
+    cut_off_minutes: int = 0
+    ods_codes: tuple[str, ...] = ()
+    organisation_types: tuple[str, ...] = ()
+    quota_per_session: int | None = None
+    quota_per_day: int | None = None
+
+
+def _practice_of(by: Actor) -> Organisation:
+    organisation = by.membership.organisation if by.membership else None
+    if organisation is None or Perm.MANAGE_SESSIONS not in org_permissions(by.user, organisation):
+        raise PermissionDenied("Your role does not publish sessions.")
+    return organisation
+
+
+@transaction.atomic
+def publish_sessions(
+    *,
+    by: Actor,
+    site: Site,
+    practitioner_role: str,
+    session_type: str,
+    slot_type: str,
+    delivery_channel: str,
+    first_date: datetime.date,
+    start_time: datetime.time,
+    end_time: datetime.time,
+    slot_minutes: int,
+    weeks: int = 1,
+    clinician: Clinician | None = None,
+    rules: tuple[RuleSpec, ...] = (),
+) -> list[Schedule]:
+    """Publish a session once, or weekly for `weeks` weeks, cut into slots."""
+    practice = _practice_of(by)
+    if site.organisation_id != practice.pk or (
+        clinician and clinician.organisation_id != practice.pk
+    ):
+        raise PermissionDenied("Sessions are published at your own practice's sites.")
+    if not 1 <= weeks <= MAX_WEEKS:
+        raise ValidationError({"weeks": f"Publish between 1 and {MAX_WEEKS} weeks at a time."})
+    occurrences = session_occurrences(first_date, start_time, end_time, weeks)
+    if occurrences[0][0] <= timezone.now():
+        raise ValidationError({"first_date": "The first session must start in the future."})
+    if not cut_into_slots(*occurrences[0], slot_minutes):
+        raise ValidationError({"slot_minutes": "The session is shorter than one slot."})
+    series = uuid.uuid4() if weeks > 1 else None
+    schedules = []
+    for start, end in occurrences:
+        schedule = Schedule(
+            practice=practice,
+            site=site,
+            clinician=clinician,
+            practitioner_role=practitioner_role,
+            session_type=session_type,
+            slot_type=slot_type,
+            delivery_channel=delivery_channel,
+            starts_at=start,
+            ends_at=end,
+            slot_minutes=slot_minutes,
+            series=series,
+            created_by=by.user,
+        )
+        schedule.full_clean()
+        schedule.save()
+        rule_rows = [ReleaseRule(schedule=schedule, **_rule_fields(spec)) for spec in rules]
+        for row in rule_rows:
+            row.full_clean(exclude=["schedule"])
+        ReleaseRule.objects.bulk_create(rule_rows)
+        Slot.objects.bulk_create(
+            Slot(
+                schedule=schedule,
+                practice=practice,
+                site=site,
+                clinician=clinician,
+                practitioner_role=practitioner_role,
+                delivery_channel=delivery_channel,
+                slot_type=slot_type,
+                start=slot_start,
+                end=slot_end,
+                **releases.release_columns(rule_rows, slot_start),
+            )
+            for slot_start, slot_end in cut_into_slots(start, end, slot_minutes)
+        )
+        schedules.append(schedule)
+    record_event(
+        actor=by, action="session.publish", obj=schedules[0], reason=f"sessions={len(schedules)}"
+    )
+    return schedules
+
+
+def _rule_fields(spec: RuleSpec) -> dict:
+    return {
+        "audience": spec.audience,
+        "opens": spec.opens,
+        "opens_minutes_before": spec.opens_minutes_before,
+        "opens_days_before": spec.opens_days_before,
+        "cut_off_minutes": spec.cut_off_minutes,
+        "ods_codes": sorted({code.upper() for code in spec.ods_codes}),
+        "organisation_types": sorted(set(spec.organisation_types)),
+        "quota_per_session": spec.quota_per_session,
+        "quota_per_day": spec.quota_per_day,
+    }
+
+
+@transaction.atomic
+def set_release_rules(*, by: Actor, schedule: Schedule, rules: tuple[RuleSpec, ...]) -> Schedule:
+    """Replace a session's release rules and re-stamp its slots' release windows."""
+    practice = _practice_of(by)
+    schedule = Schedule.objects.select_for_update().get(pk=schedule.pk)
+    if schedule.practice_id != practice.pk:
+        raise PermissionDenied("This is another practice's session.")
+    schedule.rules.all().delete()
+    rule_rows = ReleaseRule.objects.bulk_create(
+        ReleaseRule(schedule=schedule, **_rule_fields(spec)) for spec in rules
+    )
+    slots = list(schedule.slots.all())
+    for slot in slots:
+        for name, value in releases.release_columns(rule_rows, slot.start).items():
+            setattr(slot, name, value)
+    Slot.objects.bulk_update(slots, list(releases.RELEASE_COLUMNS))
+    record_event(
+        actor=by,
+        action="session.release-rules",
+        obj=schedule,
+        reason=",".join(sorted(r.audience for r in rule_rows)),
+    )
+    return schedule
+
+
+@transaction.atomic
+def block_slot(*, by: Actor, slot: Slot, reason: str) -> Slot:
+    practice = _practice_of(by)
+    slot = Slot.objects.select_for_update().get(pk=slot.pk)
+    if slot.practice_id != practice.pk:
+        raise PermissionDenied("This is another practice's slot.")
+    if slot.status != Slot.Status.FREE:
+        raise ValidationError("Only a free slot can be blocked.")
+    slot.status, slot.blocked_reason = Slot.Status.BLOCKED, reason.strip()[:200]
+    slot.save(update_fields=["status", "blocked_reason", "updated_at"])
+    record_event(actor=by, action="slot.block", obj=slot)
+    return slot
+
+
+@transaction.atomic
+def unblock_slot(*, by: Actor, slot: Slot) -> Slot:
+    practice = _practice_of(by)
+    slot = Slot.objects.select_for_update().get(pk=slot.pk)
+    if slot.practice_id != practice.pk:
+        raise PermissionDenied("This is another practice's slot.")
+    if slot.status != Slot.Status.BLOCKED:
+        raise ValidationError("Only a blocked slot can be unblocked.")
+    slot.status, slot.blocked_reason = Slot.Status.FREE, ""
+    slot.save(update_fields=["status", "blocked_reason", "updated_at"])
+    record_event(actor=by, action="slot.unblock", obj=slot)
+    return slot
+
+
+@transaction.atomic
+def cancel_session(*, by: Actor, schedule: Schedule, reason: str) -> list[Booking]:
+    """Withdraw a session's slots. Its live bookings are not dropped: they are returned
+    (and listed on the session) so that each patient can be rebooked and told."""
+    practice = _practice_of(by)
+    schedule = Schedule.objects.select_for_update().get(pk=schedule.pk)
+    if schedule.practice_id != practice.pk:
+        raise PermissionDenied("This is another practice's session.")
+    if schedule.status == Schedule.Status.CANCELLED:
+        raise ValidationError("This session is already cancelled.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Give a reason for cancelling the session."})
+    schedule.status = Schedule.Status.CANCELLED
+    schedule.cancelled_by, schedule.cancelled_at = by.user, timezone.now()
+    schedule.cancellation_reason = reason.strip()[:200]
+    schedule.save()
+    schedule.slots.filter(status__in=[Slot.Status.FREE, Slot.Status.BLOCKED]).update(
+        status=Slot.Status.WITHDRAWN, updated_at=timezone.now()
+    )
+    to_rebook = list(
+        Booking.objects.filter(slot__schedule=schedule)
+        .exclude(status=Booking.Status.CANCELLED)
+        .select_related("patient", "booking_organisation")
+    )
+    record_event(
+        actor=by,
+        action="session.cancel",
+        obj=schedule,
+        reason=f"bookings-to-rebook={len(to_rebook)}",
+    )
+    return to_rebook
