@@ -26,6 +26,7 @@ class RuleSpec:
     opens: str = ReleaseRule.Opens.PUBLISHED
     opens_minutes_before: int | None = None
     opens_days_before: int | None = None
+    opens_time: datetime.time | None = None
     cut_off_minutes: int = 0
     ods_codes: tuple[str, ...] = ()
     organisation_types: tuple[str, ...] = ()
@@ -121,6 +122,7 @@ def _rule_fields(spec: RuleSpec) -> dict:
         "opens": spec.opens,
         "opens_minutes_before": spec.opens_minutes_before,
         "opens_days_before": spec.opens_days_before,
+        "opens_time": spec.opens_time,
         "cut_off_minutes": spec.cut_off_minutes,
         "ods_codes": sorted({code.upper() for code in spec.ods_codes}),
         "organisation_types": sorted(set(spec.organisation_types)),

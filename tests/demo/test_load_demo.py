@@ -13,9 +13,25 @@ from patients.nhs_number import is_valid_nhs_number
 from practices.models import Organisation
 
 
+@pytest.fixture(scope="module")
+def _loaded_demo(django_db_setup, django_db_blocker):
+    """Loaded once for the module inside a transaction rolled back at the end."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            call_command("load_demo", stdout=io.StringIO())
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 @pytest.fixture
-def demo(db):
-    call_command("load_demo", stdout=io.StringIO())
+def demo(_loaded_demo, db):
+    """The demo data; each test's own writes roll back to a savepoint."""
 
 
 def test_demo_loads_a_hub_with_its_practices_and_services(demo):
@@ -93,3 +109,31 @@ def test_each_ig_screen_has_data_in_the_demo(demo):
     out = io.StringIO()
     call_command("verify_audit", stdout=out)
     assert "intact" in out.getvalue()
+
+
+def test_the_demo_diary_has_two_weeks_of_sessions_some_booked(demo):
+    import datetime
+
+    from django.utils import timezone
+
+    from booking.models import Booking, Slot
+    from booking.selectors import free_slots_for
+    from governance.audit import Actor
+    from practices.models import Membership
+
+    slots = Slot.objects.all()
+    assert slots.count() > 200
+    span = slots.order_by("-start").first().start - slots.order_by("start").first().start
+    assert span >= datetime.timedelta(days=12)
+    assert Booking.objects.filter(channel="hub").count() > 20
+    assert Booking.objects.filter(channel="urgent-care").exists()
+    assert slots.filter(hub_opens_at__isnull=True, urgent_care_opens_at__isnull=False).exists()
+    assert slots.filter(hub_opens_at__isnull=True, urgent_care_opens_at__isnull=True,
+                        online_opens_at__isnull=False).exists()
+
+    hub = Membership.objects.get(user__username="hub.reception")
+    now = timezone.now()
+    found = free_slots_for(actor=Actor(user=hub.user, membership=hub), start=now,
+                           end=now + datetime.timedelta(days=14), limit=500)
+    assert found
+    assert "A99006" not in {slot.practice.ods_code for slot in found}

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from demo.diary import load_diary
 from demo.governance import load_governance
 from demo.hub import HUB, LOGINS, OTHERS, PRACTICES, DemoOrganisation, demo_password
 from demo.people import demo_patient, test_range_nhs_numbers
@@ -68,6 +69,7 @@ class Command(BaseCommand):
                     by=admin, user=user, organisation=organisations[ods_code], role=role
                 )
         load_governance(organisations, users, admin, rng)
+        load_diary(organisations, users, admin, rng)
 
     def _organisation(self, spec: DemoOrganisation, admin) -> Organisation:
         organisation = Organisation(
