@@ -24,6 +24,7 @@ urlpatterns = [
     path("organisation/choose/", practice_views.choose_organisation, name="choose_organisation"),
     path("organisation/", include("practices.urls")),
     path("patients/", include("patients.urls")),
+    path("diary/", include("booking.urls")),
     path("governance/", include("governance.urls")),
     path("account/two-factor/", include("governance.urls_account")),
     path("healthz", healthz, name="healthz"),

@@ -1,0 +1,327 @@
+"""Reads for the diary screens: a practice's own sessions, the pooled diary across practices
+and sites, and loaders that fetch one session, slot or booking for the acting organisation
+or 404.
+
+Every read here is a fixed number of queries whatever the number of sessions, slots or
+practices shown: rules, slots and live bookings are prefetched, and who may book what is
+decided in Python by the pure release rules.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from booking import release_rules as rr
+from booking import releases
+from booking.models import Audience, Booking, Schedule, Slot
+from booking.selectors import audience_for, pooled_practices
+from booking.slot_generation import LONDON
+from governance.access import Purpose
+from governance.audit import Actor, record_event
+from practices.models import Organisation, Site
+
+DAY, WEEK = "day", "week"
+
+
+@dataclass(frozen=True)
+class Window:
+    """The days a diary page shows: one day, or the Monday-to-Sunday week holding `day`."""
+
+    first: datetime.date
+    days: int
+
+    @classmethod
+    def around(cls, day: datetime.date, view: str) -> "Window":
+        if view == WEEK:
+            return cls(first=day - datetime.timedelta(days=day.weekday()), days=7)
+        return cls(first=day, days=1)
+
+    @property
+    def view(self) -> str:
+        return WEEK if self.days == 7 else DAY
+
+    @property
+    def last(self) -> datetime.date:
+        return self.first + datetime.timedelta(days=self.days - 1)
+
+    @property
+    def start(self) -> datetime.datetime:
+        return local_midnight(self.first)
+
+    @property
+    def end(self) -> datetime.datetime:
+        return local_midnight(self.first + datetime.timedelta(days=self.days))
+
+    @property
+    def dates(self) -> list[datetime.date]:
+        return [self.first + datetime.timedelta(days=n) for n in range(self.days)]
+
+    @property
+    def previous(self) -> datetime.date:
+        return self.first - datetime.timedelta(days=self.days)
+
+    @property
+    def following(self) -> datetime.date:
+        return self.first + datetime.timedelta(days=self.days)
+
+
+def local_midnight(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(0), LONDON)
+
+
+# What a diary shows ------------------------------------------------------------------------
+
+
+@dataclass
+class SlotRow:
+    """One slot as the viewer sees it.
+
+    `state` is the slot's status, or for a free slot "past", "embargoed" (bookable by the
+    viewer from `opens_at`) or "closed" (past the cut-off). `booking` is the live booking,
+    given only to the organisation that made it and the practice that owns the slot.
+    """
+
+    slot: Slot
+    state: str
+    booking: Booking | None = None
+    opens_at: datetime.datetime | None = None
+
+    @property
+    def bookable(self) -> bool:
+        return self.state == Slot.Status.FREE
+
+
+@dataclass
+class SessionRow:
+    schedule: Schedule
+    released_to: list[str]
+    slots: list[SlotRow] = field(default_factory=list)
+
+    def count(self, state: str) -> int:
+        return sum(1 for row in self.slots if row.state == state)
+
+    @property
+    def free(self) -> int:
+        return self.count(Slot.Status.FREE)
+
+    @property
+    def booked(self) -> int:
+        return self.count(Slot.Status.BOOKED)
+
+    @property
+    def blocked(self) -> int:
+        return self.count(Slot.Status.BLOCKED)
+
+
+@dataclass
+class DiaryDay:
+    day: datetime.date
+    sessions: list[SessionRow]
+
+
+def _live_bookings() -> Prefetch:
+    return Prefetch(
+        "bookings",
+        queryset=Booking.objects.exclude(status=Booking.Status.CANCELLED).select_related(
+            "patient", "booking_organisation"
+        ),
+        to_attr="live_bookings",
+    )
+
+
+def _sessions(schedules: QuerySet[Schedule], slots: QuerySet[Slot]) -> QuerySet[Schedule]:
+    return (
+        schedules.select_related("practice", "site", "clinician")
+        .prefetch_related(
+            "rules",
+            Prefetch("slots", queryset=slots.order_by("start").prefetch_related(_live_bookings())),
+        )
+        .order_by("starts_at", "practice__name", "site__name", "pk")
+    )
+
+
+def _by_day(window: Window, rows: list[SessionRow]) -> list[DiaryDay]:
+    days = {day: DiaryDay(day, []) for day in window.dates}
+    for row in rows:
+        day = timezone.localtime(row.schedule.starts_at, LONDON).date()
+        if day in days:
+            days[day].sessions.append(row)
+    return list(days.values())
+
+
+def practice_diary(*, practice: Organisation, window: Window) -> list[DiaryDay]:
+    """The practice's own sessions in the window, cancelled ones too, with every slot and
+    the live booking in it."""
+    schedules = _sessions(
+        Schedule.objects.filter(
+            practice=practice, starts_at__gte=window.start, starts_at__lt=window.end
+        ),
+        Slot.objects.all(),
+    )
+    rows = []
+    for schedule in schedules:
+        row = SessionRow(schedule, releases.describe_rules(schedule.rules.all()))
+        for slot in schedule.slots.all():
+            booking = slot.live_bookings[0] if slot.live_bookings else None
+            row.slots.append(SlotRow(slot, slot.status, booking))
+        rows.append(row)
+    return _by_day(window, rows)
+
+
+_RELEASED = {
+    Audience.HUB: Q(hub_opens_at__isnull=False),
+    Audience.URGENT_CARE: Q(urgent_care_opens_at__isnull=False),
+    Audience.ONLINE: Q(online_opens_at__isnull=False),
+}
+
+
+def pooled_diary(
+    *, actor: Actor, window: Window, practice: Organisation | None = None
+) -> list[DiaryDay]:
+    """Published sessions at the practices the acting organisation books into, with the
+    slots released to its audience; free slots say whether the viewer may book them now."""
+    organisation = actor.membership.organisation
+    practices = pooled_practices(organisation)
+    if practice is not None:
+        practices = practices.filter(pk=practice.pk)
+    audience = audience_for(organisation)
+    schedules = _sessions(
+        Schedule.objects.filter(
+            practice__in=practices,
+            status=Schedule.Status.PUBLISHED,
+            starts_at__gte=window.start,
+            starts_at__lt=window.end,
+        ),
+        Slot.objects.filter(_RELEASED.get(audience, Q())).exclude(status=Slot.Status.WITHDRAWN),
+    )
+    searcher = releases.searcher_for(organisation)
+    now = timezone.now()
+    rows = []
+    for schedule in schedules:
+        rules = list(schedule.rules.all())
+        row = SessionRow(schedule, releases.describe_rules(rules))
+        for slot in schedule.slots.all():
+            slot_row = _as_seen_by(slot, schedule, rules, organisation, searcher, now)
+            if slot_row is not None:
+                row.slots.append(slot_row)
+        if row.slots:
+            rows.append(row)
+    return _by_day(window, rows)
+
+
+def _as_seen_by(slot, schedule, rules, organisation, searcher, now) -> SlotRow | None:
+    if slot.status != Slot.Status.FREE:
+        booking = slot.live_bookings[0] if slot.live_bookings else None
+        if booking and organisation.pk not in (booking.booking_organisation_id, slot.practice_id):
+            booking = None
+        return SlotRow(slot, slot.status, booking)
+    facts = releases.facts(start=slot.start, practice_ods=schedule.practice.ods_code, rules=rules)
+    verdict = rr.may_see(facts, searcher, now)
+    if verdict.allowed:
+        return SlotRow(slot, Slot.Status.FREE)
+    match verdict.code:
+        case rr.Code.IN_THE_PAST:
+            return SlotRow(slot, "past")
+        case rr.Code.EMBARGOED:
+            return SlotRow(slot, "embargoed", opens_at=rr.opens_at(facts, searcher, now))
+        case rr.Code.CUT_OFF:
+            return SlotRow(slot, "closed")
+    return None  # released to named organisations, and not this one
+
+
+# Loaders -----------------------------------------------------------------------------------
+
+
+def get_practice_session_or_404(*, practice: Organisation, public_id) -> Schedule:
+    """One of the practice's own sessions, with its rules, slots and live bookings."""
+    schedule = (
+        _sessions(Schedule.objects.filter(practice=practice), Slot.objects.all())
+        .filter(public_id=public_id)
+        .first()
+    )
+    if schedule is None:
+        raise Http404("No session found.")
+    return schedule
+
+
+def session_rows(schedule: Schedule) -> list[SlotRow]:
+    """A loaded session's slots with the live booking in each."""
+    return [
+        SlotRow(slot, slot.status, slot.live_bookings[0] if slot.live_bookings else None)
+        for slot in schedule.slots.all()
+    ]
+
+
+def get_practice_slot_or_404(*, practice: Organisation, public_id) -> Slot:
+    slot = (
+        Slot.objects.select_related("schedule", "site", "clinician")
+        .filter(practice=practice, public_id=public_id)
+        .first()
+    )
+    if slot is None:
+        raise Http404("No slot found.")
+    return slot
+
+
+def get_booking_for_or_404(*, actor: Actor, public_id, action: str = "booking.view") -> Booking:
+    """A booking the acting organisation made, or one into its own slots; anyone else gets
+    404. Showing it shows the patient, so it is audited, with the organisation's part in
+    the booking as the basis."""
+    organisation = actor.membership.organisation
+    booking = (
+        Booking.objects.select_related(
+            "patient__registered_practice",
+            "booking_organisation",
+            "booked_by",
+            "cancelled_by",
+            "slot__practice",
+            "slot__site",
+            "slot__clinician",
+            "slot__schedule",
+        )
+        .filter(Q(booking_organisation=organisation) | Q(slot__practice=organisation))
+        .filter(public_id=public_id)
+        .first()
+    )
+    if booking is None:
+        raise Http404("No booking found.")
+    made_it = booking.booking_organisation_id == organisation.pk
+    record_event(
+        actor=actor,
+        action=action,
+        patient=booking.patient,
+        obj=booking,
+        purpose=Purpose.BOOK,
+        basis="booking-organisation" if made_it else "slot-practice",
+    )
+    return booking
+
+
+def pooled_practice_choices(organisation: Organisation) -> list[Organisation]:
+    return list(pooled_practices(organisation).only("pk", "public_id", "name"))
+
+
+def search_choices(
+    organisation: Organisation,
+) -> tuple[list[Organisation], list[Site], list[str]]:
+    """The practices, sites and slot types a searcher may narrow by: three queries."""
+    practices = pooled_practice_choices(organisation)
+    sites = list(
+        Site.objects.filter(organisation__in=[p.pk for p in practices], is_active=True)
+        .only("pk", "public_id", "name", "postcode")
+        .order_by("name")
+    )
+    slot_types = list(
+        Schedule.objects.filter(
+            practice__in=[p.pk for p in practices],
+            status=Schedule.Status.PUBLISHED,
+            ends_at__gt=timezone.now(),
+        )
+        .order_by("slot_type")
+        .values_list("slot_type", flat=True)
+        .distinct()
+    )
+    return practices, sites, slot_types

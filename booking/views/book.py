@@ -1,0 +1,100 @@
+"""The booking flow: find the patient, pick a slot, say what it is for, confirm, and see
+everything the patient must be told."""
+
+from uuid import UUID
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_http_methods
+
+from booking import diaries
+from booking.errors import IdempotencyKeyReused, SlotNotBookable, SlotTaken
+from booking.forms import BookingDetailsForm, new_idempotency_key, validate_uuid
+from booking.models import Slot
+from booking.selectors import get_slot_for_booking_or_404, nearest_alternatives
+from booking.services.bookings import book_slot
+from governance.access import Purpose
+from governance.audit import Actor
+from governance.permissions import Perm
+from patients.forms import FindPatientForm
+from patients.selectors import find_patients_for
+from practices.decorators import staff_view
+
+from ._patients import chosen_patient
+
+_FINDING = ("nhs_number", "family_name", "date_of_birth_day")
+
+
+@staff_view(Perm.BOOK_FOR_PATIENTS)
+@require_GET
+def find_patient(request: HttpRequest) -> HttpResponse:
+    """Step one: the patient, by NHS number or by last name and date of birth. A slot
+    already picked from the diary is carried through."""
+    slot_id = validate_uuid(request.GET.get("slot", ""))
+    slot = (
+        get_slot_for_booking_or_404(actor=Actor.from_request(request), public_id=slot_id)
+        if slot_id
+        else None
+    )
+    searching = any(name in request.GET for name in _FINDING)
+    form = FindPatientForm(request.GET if searching else None)
+    results = None
+    if searching and form.is_valid():
+        results = find_patients_for(request=request, purpose=Purpose.BOOK, **form.cleaned_data)
+    context = {"form": form, "results": results, "slot": slot}
+    return render(request, "booking/find_patient.html", context)
+
+
+@staff_view(Perm.BOOK_FOR_PATIENTS)
+@require_http_methods(["GET", "POST"])
+def book(request: HttpRequest, slot_id: UUID) -> HttpResponse:
+    """Steps three and four: what the appointment is for, and confirm. A taken slot shows
+    the nearest alternatives, each bookable in one step with the same details."""
+    actor = Actor.from_request(request)
+    slot = get_slot_for_booking_or_404(actor=actor, public_id=slot_id)
+    patient = chosen_patient(request, request.POST.get("patient") or request.GET.get("patient"))
+    if patient is None:
+        return redirect(f"{reverse('booking:find_patient')}?{urlencode({'slot': slot_id})}")
+    form = BookingDetailsForm(
+        request.POST if request.method == "POST" else None,
+        initial={"patient": patient.public_id, "idempotency_key": new_idempotency_key()},
+    )
+    alternatives = []
+    if request.method == "GET" and slot.status != Slot.Status.FREE:
+        form.add_error(None, "This slot is no longer free. Choose another.")
+        alternatives = nearest_alternatives(actor=actor, slot=slot)
+    if request.method == "POST" and form.is_valid():
+        try:
+            booking = book_slot(
+                by=actor,
+                slot=slot,
+                patient=patient,
+                description=form.cleaned_data["description"],
+                comment=form.cleaned_data["comment"],
+                idempotency_key=form.cleaned_data["idempotency_key"],
+            )
+        except SlotTaken as taken:
+            form.add_error(None, taken.message)
+            alternatives = taken.alternatives
+        except (SlotNotBookable, IdempotencyKeyReused) as refused:
+            form.add_error(None, refused.message)
+        else:
+            return redirect("booking:confirmation", booking_id=booking.public_id)
+    context = {
+        "slot": slot,
+        "patient": patient,
+        "form": form,
+        "alternatives": [(alt, new_idempotency_key()) for alt in alternatives],
+    }
+    return render(request, "booking/book.html", context)
+
+
+@staff_view(Perm.BOOK_FOR_PATIENTS)
+@require_GET
+def confirmation(request: HttpRequest, booking_id: UUID) -> HttpResponse:
+    booking = diaries.get_booking_for_or_404(
+        actor=Actor.from_request(request), public_id=booking_id
+    )
+    return render(request, "booking/confirmation.html", {"booking": booking})

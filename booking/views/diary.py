@@ -1,0 +1,60 @@
+"""Day and week diaries: a practice's own sessions, and the pooled diary a hub or urgent-care
+service books from."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
+
+from booking import diaries
+from booking.forms import DiaryForm, validate_uuid
+from governance.audit import Actor
+from governance.permissions import Perm
+from patients.selectors import record_patient_search
+from practices.decorators import staff_view
+
+
+def _window(form: DiaryForm) -> diaries.Window:
+    return diaries.Window.around(form.day(), form.view_name())
+
+
+def _audit_names_shown(request: HttpRequest, window: diaries.Window, days) -> None:
+    """The day view names the patients booked: a list of patients is patient data."""
+    booked = sum(1 for day in days for s in day.sessions for row in s.slots if row.booking)
+    if window.view == diaries.DAY and booked:
+        record_patient_search(request=request, action="booking.diary", results=booked)
+
+
+@staff_view(Perm.MANAGE_SESSIONS)
+@require_GET
+def practice_diary(request: HttpRequest) -> HttpResponse:
+    window = _window(DiaryForm(request.GET))
+    days = diaries.practice_diary(practice=request.acting.organisation, window=window)
+    _audit_names_shown(request, window, days)
+    context = {"days": days, "window": window, "any_sessions": any(d.sessions for d in days)}
+    return render(request, "booking/practice_diary.html", context)
+
+
+@staff_view(Perm.BOOK_FOR_PATIENTS)
+@require_GET
+def diary(request: HttpRequest) -> HttpResponse:
+    form = DiaryForm(request.GET)
+    window = _window(form)
+    practices = diaries.pooled_practice_choices(request.acting.organisation)
+    wanted = form.cleaned_data.get("practice") if form.is_valid() else None
+    practice = next((p for p in practices if p.public_id == wanted), None)
+    days = diaries.pooled_diary(actor=Actor.from_request(request), window=window, practice=practice)
+    _audit_names_shown(request, window, days)
+    patient_id = validate_uuid(request.GET.get("patient", ""))
+    keep = {"practice": practice.public_id if practice else None, "patient": patient_id}
+    keep = {name: value for name, value in keep.items() if value}
+    context = {
+        "days": days,
+        "window": window,
+        "any_sessions": any(d.sessions for d in days),
+        "practices": practices,
+        "practice": practice,
+        "patient_id": patient_id,
+        "query_extra": f"&{urlencode(keep)}" if keep else "",
+    }
+    return render(request, "booking/diary.html", context)

@@ -1,0 +1,146 @@
+"""Practice staff: publish sessions, see one session, block and unblock its slots, cancel
+it, and print its run-sheet."""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from booking import diaries
+from booking.forms import PublishSessionForm, ReasonForm, release_forms
+from booking.models import Slot
+from booking.releases import describe_rules
+from booking.services import sessions
+from frontend.forms import apply_service_errors
+from governance.audit import Actor
+from governance.permissions import Perm
+from patients.selectors import record_patient_search
+from practices.decorators import staff_view
+
+
+@staff_view(Perm.MANAGE_SESSIONS)
+@require_http_methods(["GET", "POST"])
+def session_publish(request: HttpRequest) -> HttpResponse:
+    data = request.POST if request.method == "POST" else None
+    form = PublishSessionForm(data, practice=request.acting.organisation)
+    releases = release_forms(data)
+    if data is not None and form.is_valid() and all(r.is_valid() for r in releases):
+        rules = tuple(spec for r in releases if (spec := r.spec())) + form.widening()
+        try:
+            published = sessions.publish_sessions(
+                by=Actor.from_request(request), rules=rules, **form.session()
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            count = len(published)
+            messages.success(
+                request,
+                "Session published." if count == 1 else f"{count} weekly sessions published.",
+            )
+            return redirect("booking:session", session_id=published[0].public_id)
+    context = {"form": form, "releases": releases}
+    return render(request, "booking/session_form.html", context)
+
+
+@staff_view(Perm.MANAGE_SESSIONS)
+@require_GET
+def session_detail(request: HttpRequest, session_id: UUID) -> HttpResponse:
+    schedule = diaries.get_practice_session_or_404(
+        practice=request.acting.organisation, public_id=session_id
+    )
+    rows = diaries.session_rows(schedule)
+    booked = [row.booking for row in rows if row.booking]
+    record_patient_search(request=request, action="booking.session", results=len(booked))
+    context = {
+        "schedule": schedule,
+        "rows": rows,
+        "to_rebook": booked if schedule.status == schedule.Status.CANCELLED else [],
+        "released_to": describe_rules(schedule.rules.all()),
+    }
+    return render(request, "booking/session_detail.html", context)
+
+
+@staff_view(Perm.MANAGE_SESSIONS)
+@require_http_methods(["GET", "POST"])
+def session_cancel(request: HttpRequest, session_id: UUID) -> HttpResponse:
+    schedule = diaries.get_practice_session_or_404(
+        practice=request.acting.organisation, public_id=session_id
+    )
+    form = ReasonForm(
+        request.POST or None,
+        label="Reason for cancelling the session",
+        hint="For example, GP unwell. Practice staff and the hub see this.",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            to_rebook = sessions.cancel_session(
+                by=Actor.from_request(request),
+                schedule=schedule,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            if to_rebook:
+                messages.warning(
+                    request,
+                    f"Session cancelled. {len(to_rebook)} patient"
+                    f"{'s are' if len(to_rebook) != 1 else ' is'} still booked into it: "
+                    "rebook or cancel each one and tell the patient.",
+                )
+            else:
+                messages.success(request, "Session cancelled. No patients were booked into it.")
+            return redirect("booking:session", session_id=schedule.public_id)
+    return render(request, "booking/session_cancel.html", {"schedule": schedule, "form": form})
+
+
+@staff_view(Perm.MANAGE_SESSIONS)
+@require_GET
+def run_sheet(request: HttpRequest, session_id: UUID) -> HttpResponse:
+    schedule = diaries.get_practice_session_or_404(
+        practice=request.acting.organisation, public_id=session_id
+    )
+    rows = [row for row in diaries.session_rows(schedule) if row.state != Slot.Status.WITHDRAWN]
+    record_patient_search(
+        request=request, action="booking.run-sheet", results=sum(1 for r in rows if r.booking)
+    )
+    return render(request, "booking/run_sheet.html", {"schedule": schedule, "rows": rows})
+
+
+@staff_view(Perm.MANAGE_SESSIONS)
+@require_http_methods(["GET", "POST"])
+def slot_block(request: HttpRequest, slot_id: UUID) -> HttpResponse:
+    slot = diaries.get_practice_slot_or_404(practice=request.acting.organisation, public_id=slot_id)
+    form = ReasonForm(
+        request.POST or None,
+        label="Reason for blocking the slot",
+        hint="For example, clinician running late",
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            sessions.block_slot(
+                by=Actor.from_request(request), slot=slot, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "Slot blocked. Nobody can book it until you unblock it.")
+            return redirect("booking:session", session_id=slot.schedule.public_id)
+    return render(request, "booking/slot_block.html", {"slot": slot, "form": form})
+
+
+@staff_view(Perm.MANAGE_SESSIONS)
+@require_POST
+def slot_unblock(request: HttpRequest, slot_id: UUID) -> HttpResponse:
+    slot = diaries.get_practice_slot_or_404(practice=request.acting.organisation, public_id=slot_id)
+    try:
+        sessions.unblock_slot(by=Actor.from_request(request), slot=slot)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Slot unblocked. It can be booked again.")
+    return redirect("booking:session", session_id=slot.schedule.public_id)
