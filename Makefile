@@ -44,5 +44,14 @@ check: install
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run -v1
 
+# Benchmarks (bench/README.md): a throwaway PostgreSQL and Redis, national-scale data,
+# then search, booking and storm figures. BENCH_ARGS passes options to bench/harness.py.
+.PHONY: bench-small
+bench: install services
+	bench/services.sh $(BIN)/python -m bench --preset full $(BENCH_ARGS)
+
+bench-small: install services
+	bench/services.sh $(BIN)/python -m bench --preset small $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) node_modules static/dist staticfiles var
