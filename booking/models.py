@@ -186,9 +186,21 @@ class Slot(models.Model):
     class Meta:
         ordering = ["start"]
         indexes = [
-            # Pooled search: free slots in start order, with the practice to filter on.
+            # Pooled search: free slots in start order, carrying what search filters on
+            # (practice, release windows) so a page's keys come from the index alone.
             models.Index(
-                fields=["start", "practice"], condition=Q(status="free"), name="slot_free_by_start"
+                fields=["start", "id"],
+                include=[
+                    "practice",
+                    "hub_opens_at",
+                    "hub_closes_at",
+                    "urgent_care_opens_at",
+                    "urgent_care_closes_at",
+                    "online_opens_at",
+                    "online_closes_at",
+                ],
+                condition=Q(status="free"),
+                name="slot_free_by_start",
             ),
             models.Index(fields=["practice", "start"], name="slot_practice_start"),
             models.Index(fields=["schedule", "start"], name="slot_schedule_start"),

@@ -7,7 +7,7 @@ pooled practices and by the searcher's audience's release window, stored on each
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from booking import releases
@@ -106,8 +106,19 @@ def free_slots_for(
     if after is not None:
         after_start, after_id = after
         slots = slots.filter(Q(start__gt=after_start) | Q(start=after_start, id__gt=after_id))
-    slots = slots.select_related("practice", "site", "clinician").order_by("start", "id")
-    page = list(slots[: limit * 2])
+    # One statement, two steps: the page's keys come from an index-only scan of
+    # slot_free_by_start, which carries the practice and the release windows, so only
+    # the page's own rows are read from the table (PostgreSQL before 17 cannot use the
+    # practice list inside the index and keep start order; filtering heap rows instead
+    # read thousands of other hubs' slots per page). Then those rows, with their joins.
+    keys = slots.order_by("start", "id").values("id")[: limit * 2]
+    page = list(
+        Slot.objects.filter(id__in=keys)
+        .select_related("practice", "site", "clinician")
+        .order_by("start", "id")
+    )
+    # The rules of restricted slots in two queries, not two for each such slot.
+    prefetch_related_objects([s for s in page if s.restricted], "schedule__rules")
     visible = [
         s
         for s in page
