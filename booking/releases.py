@@ -22,6 +22,7 @@ AUDIENCE_COLUMNS = {
     Audience.URGENT_CARE: ("urgent_care_opens_at", "urgent_care_closes_at"),
     Audience.ONLINE: ("online_opens_at", "online_closes_at"),
 }
+_LONG_AGO = datetime.timedelta(days=3650)
 RELEASE_COLUMNS = (*(c for pair in AUDIENCE_COLUMNS.values() for c in pair), "restricted")
 
 
@@ -76,7 +77,9 @@ def release_columns(rules: Iterable[ReleaseRule], start: datetime.datetime) -> d
     columns: dict = {"restricted": False}
     for audience, (opens_column, closes_column) in AUDIENCE_COLUMNS.items():
         window = rr.release_window(slot, rr.Audience(audience))
-        columns[opens_column] = window.opens if window else None
+        # "Open as soon as published" comes back as the beginning of time; store a date
+        # that every database and every timezone conversion can hold.
+        columns[opens_column] = max(window.opens, start - _LONG_AGO) if window else None
         columns[closes_column] = window.closes if window else None
         if window is not None and not window.exact:
             columns["restricted"] = True
