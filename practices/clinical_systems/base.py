@@ -52,6 +52,8 @@ class AppointmentRequest:
     reference: str  # our booking's public id, stored on the appointment to recognise it
     booking_organisation_ods: str
     booking_organisation_name: str
+    # GP Connect requires the booking organisation's name *and* telephone on the booking.
+    booking_organisation_phone: str = ""
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,14 @@ class Unavailable(ClinicalSystemError):
 
 class SlotConflict(ClinicalSystemError):
     """DUPLICATE_REJECTED (409): the practice filled the slot itself."""
+
+
+class VersionConflict(ClinicalSystemError):
+    """409/412 on If-Match, again and again: the appointment keeps changing between our read
+    and our write (GP Connect answers a stale version with 409 FHIR_CONSTRAINT_VIOLATION).
+    The adapter has already re-read and retried; try again later."""
+
+    retryable = True
 
 
 class NotFound(ClinicalSystemError):
