@@ -109,7 +109,9 @@ def serve_in_thread(
     """Run `app` on a free port in a background thread (for tests); stop it afterwards.
     `stop` is set on the way out, to wake requests the app has left hanging."""
     server = SandboxServer((host, port), app, quiet=True)
-    thread = threading.Thread(target=server.serve_forever, name="gpconnect-sandbox", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="gpconnect-sandbox"
+    )
     thread.start()
     try:
         yield server

@@ -468,6 +468,8 @@ class SandboxStore:
         Slots in `practice_fills` are first booked by the practice itself (the fault
         "someone at the practice just booked that slot"), so this booking gets 409.
         """
+        if practice_fills:
+            self._fill_at_the_practice(ods, practice_fills, now=now)
         with self._transaction() as db:
             rows = {
                 row["id"]: row
@@ -499,11 +501,6 @@ class SandboxStore:
                     f"The slots are at Location/{schedule.location_id}, not "
                     f"Location/{appointment.location_id}.",
                 )
-            for slot in slots:
-                if slot.id in practice_fills and slot.status == "free":
-                    self._book_for_the_practice(db, ods, slot, schedule, now=now)
-                    slot_row = db.execute("SELECT * FROM slot WHERE id = ?", (slot.id,)).fetchone()
-                    rows[slot.id] = slot_row
             taken = [i for i in appointment.slot_ids if rows[i]["status"] != "free"]
             if taken:
                 raise GPConnectError(
@@ -576,6 +573,19 @@ class SandboxStore:
             [(slot_id,) for slot_id in appointment.slot_ids],
         )
         return appointment.changed(id=str(cursor.lastrowid), version="1")
+
+    def _fill_at_the_practice(self, ods: str, slot_ids: frozenset[str], *, now: datetime) -> None:
+        """The practice books these slots itself, committed before Hub Diary's attempt."""
+        with self._transaction() as db:
+            for slot_id in sorted(slot_ids):
+                row = db.execute(
+                    "SELECT * FROM slot WHERE ods = ? AND id = ? AND status = 'free'",
+                    (ods, slot_id),
+                ).fetchone()
+                if row is not None:
+                    slot = self._slot(row)
+                    schedule = Schedule.from_fhir(self._resource("schedule", slot.schedule_id))
+                    self._book_for_the_practice(db, ods, slot, schedule, now=now)
 
     def _book_for_the_practice(
         self, db: sqlite3.Connection, ods: str, slot: Slot, schedule: Schedule, *, now: datetime
