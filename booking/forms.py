@@ -229,6 +229,8 @@ class ReleaseRuleForm(NHSForm):
         self.audience = audience
         self.label = rr.Audience(audience).label
         self.fields["release"].label = f"Release to {self.label}"
+        # The design system's conditional reveal: the rule's details show once ticked.
+        self.fields["release"].widget.attrs["data-aria-controls"] = f"{audience}-rule"
         self.fields["cut_off_minutes"].required = False
 
     def clean_ods_codes(self) -> tuple[str, ...]:
@@ -433,6 +435,7 @@ class CancelBookingForm(VersionedForm):
         label="Reason for cancelling",
         help_text="For example, patient feels better. The practice sees this.",
         max_length=200,
+        error_messages={"required": "Enter a reason for cancelling"},
     )
 
 

@@ -252,7 +252,7 @@ def test_cancelling_needs_a_reason_and_frees_the_slot(client_for, hub_receptioni
     client = client_for(hub_receptionist)
     url = reverse("booking:booking_cancel", args=[booking.public_id])
     refused = client.post(url, {"version": booking.version, "reason": ""})
-    assert b"Enter reason for cancelling" in refused.content
+    assert b"Enter a reason for cancelling" in refused.content
     done = client.post(url, {"version": booking.version, "reason": "Feeling better"})
     assert done.status_code == 302
     booking.refresh_from_db()

@@ -1,0 +1,158 @@
+"""A hub receptionist, with the keyboard alone, books a patient of practice A into practice
+B's evening slot, cancels, books again, moves the appointment and marks it did not attend;
+practice B sees the booking in its list. No console errors: the strict CSP holds."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from booking.models import Audience, Booking, DeliveryChannel
+from booking.services.sessions import RuleSpec, publish_sessions
+from governance.models import Scope
+from practices.models import Clinician
+from tests.factories import ClinicianFactory, SiteFactory
+from tests.governance.helpers import actor_for, agreement
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def tab_to(page, wanted: str, *, exact: bool = False, limit: int = 200) -> None:
+    """Press Tab until the focused element's text or id contains (or is) `wanted`."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "[(document.activeElement.textContent || '').replace(/\\s+/g, ' '),"
+            " document.activeElement.id || '']"
+        )
+        if any(value.strip() == wanted if exact else wanted in value for value in focused):
+            return
+    raise AssertionError(f"Tab never reached {wanted!r}")
+
+
+def follow(page, wanted: str, *, exact: bool = False) -> None:
+    """Tab to a link or button and press Enter, waiting for the next page."""
+    tab_to(page, wanted, exact=exact)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def sign_in(page, url: str, username: str) -> None:
+    page.goto(f"{url}/accounts/login/")
+    page.keyboard.type(username)  # the username field has the focus
+    page.keyboard.press("Tab")
+    page.keyboard.type("correct-horse-battery")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+@pytest.fixture
+def pooled(hub, practice_a, practice_b, practice_manager_a, practice_manager_b):
+    agreement(practice_a, hub, Scope.BOOKING, by=practice_manager_a)
+    agreement(practice_b, hub, Scope.BOOKING, by=practice_manager_b)
+
+
+@pytest.fixture
+def evening_b(practice_b, practice_manager_b):
+    """Practice B's evening session in two days: 6:30pm to 8pm, 15-minute slots, for the hub."""
+    [session] = publish_sessions(
+        by=actor_for(practice_manager_b),
+        site=SiteFactory(organisation=practice_b),
+        clinician=ClinicianFactory(organisation=practice_b),
+        practitioner_role=Clinician.JobRole.GP,
+        session_type="GP extended access",
+        slot_type="Routine appointment",
+        delivery_channel=DeliveryChannel.IN_PERSON,
+        first_date=timezone.localdate() + datetime.timedelta(days=2),
+        start_time=datetime.time(18, 30),
+        end_time=datetime.time(20),
+        slot_minutes=15,
+        rules=(RuleSpec(audience=Audience.HUB),),
+    )
+    return session
+
+
+def test_hub_books_cancels_rebooks_and_marks_dna_by_keyboard(
+    page,
+    browser,
+    live_server,
+    pooled,
+    evening_b,
+    hub_receptionist,
+    receptionist_practice_b,
+    patient_a,
+):
+    evening = evening_b
+    sign_in(page, live_server.url, "hub.reception")
+
+    # Find the patient from practice A.
+    follow(page, "Book an appointment")
+    tab_to(page, "id_nhs_number")
+    page.keyboard.type(patient_a.formatted_nhs_number)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "LOVELACE, Ada" in page.inner_text("main")
+    follow(page, "Find a slot for")
+
+    # Pick practice B's first evening slot, say what it is for, confirm.
+    assert "Booking for Ada LOVELACE" in page.inner_text("main")
+    follow(page, "Book 6:30pm")
+    tab_to(page, "id_description")
+    page.keyboard.type("Blood pressure review")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Prefers a morning call back")
+    assert "You have" in page.inner_text(".nhsuk-character-count__status")
+    follow(page, "Book appointment")
+
+    confirmation = page.inner_text("main")
+    site = evening.site
+    assert "Appointment booked" in confirmation
+    assert "6:30pm" in confirmation and site.postcode in confirmation
+    assert site.address_line_1 in confirmation and "Kirkgate Surgery" in confirmation
+    assert str(evening.clinician) in confirmation and "In person" in confirmation
+
+    # Cancel it, with a reason.
+    follow(page, "View, cancel or move this appointment")
+    follow(page, "Cancel appointment")
+    tab_to(page, "id_reason")
+    page.keyboard.type("Patient feels better")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Appointment cancelled" in page.inner_text("main")
+
+    # Book again, then move the new appointment to another slot in one step.
+    follow(page, "Book a new appointment for")
+    follow(page, "Book 6:45pm")
+    tab_to(page, "id_description")
+    page.keyboard.type("Blood pressure review")
+    follow(page, "Book appointment")
+    follow(page, "View, cancel or move this appointment")
+    follow(page, "Move to another slot")
+    follow(page, "Move here: 7pm")
+    follow(page, "Move appointment")
+    assert "Appointment moved" in page.inner_text("main")
+    moved = Booking.objects.get(status=Booking.Status.BOOKED)
+    assert timezone.localtime(moved.start).time() == datetime.time(19, 0)
+
+    # The appointment time comes; the patient does not.
+    Booking.objects.filter(pk=moved.pk).update(
+        start=timezone.now() - datetime.timedelta(minutes=20)
+    )
+    follow(page, "View, cancel or move this appointment")
+    follow(page, "Mark as did not attend")
+    assert "Marked as did not attend" in page.inner_text("main")
+    assert page.console_errors == [], page.console_errors
+
+    # Practice B sees the booking in its list.
+    context = browser.new_context()
+    practice_page = context.new_page()
+    errors: list[str] = []
+    practice_page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    sign_in(practice_page, live_server.url, "reception.b")
+    follow(practice_page, "Diary", exact=True)
+    follow(practice_page, "Bookings into the practice")
+    listing = practice_page.inner_text("main")
+    assert "Ada LOVELACE" in listing and "Aire Valley Hub" in listing
+    assert "Did not attend" in listing and "Cancelled" in listing
+    assert errors == [], errors
+    context.close()
