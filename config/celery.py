@@ -20,4 +20,9 @@ app.conf.beat_schedule = {
         "task": "governance.expire_access_grants",
         "schedule": crontab(minute="*/15"),
     },
+    # Write-back whose enqueue was lost (broker down) or whose worker died: delayed, not lost.
+    "sweep-write-back": {
+        "task": "booking.sweep_write_back",
+        "schedule": float(os.environ.get("WRITE_BACK_SWEEP_SECONDS") or 30),
+    },
 }

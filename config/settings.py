@@ -249,6 +249,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# Write-back to practice systems (booking/tasks.py): attempts before a message is dead, the
+# backoff between them, how long one delivery may hold its message before the sweep takes
+# it back (longer than any delivery's timeouts add up to), and how often the sweep runs.
+WRITE_BACK_MAX_ATTEMPTS = env_int("WRITE_BACK_MAX_ATTEMPTS", 12)
+WRITE_BACK_RETRY_BASE_SECONDS = env_int("WRITE_BACK_RETRY_BASE_SECONDS", 5)
+WRITE_BACK_RETRY_CAP_SECONDS = env_int("WRITE_BACK_RETRY_CAP_SECONDS", 1800)
+WRITE_BACK_LEASE_SECONDS = env_int("WRITE_BACK_LEASE_SECONDS", 300)
+WRITE_BACK_SWEEP_SECONDS = env_int("WRITE_BACK_SWEEP_SECONDS", 30)
+# Publishing to a broker that is down fails at once rather than retrying for seconds: a
+# booking must not wait for Redis, and the sweep delivers what was not enqueued.
+CELERY_BROKER_TRANSPORT_OPTIONS |= {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -238,3 +238,48 @@ class Membership(models.Model):
                     f"{self.organisation.get_kind_display().lower()}."
                 }
             )
+
+
+class ClinicalSystemLink(models.Model):
+    """A practice's link to its own clinical system, for write-back and slot import.
+
+    Off until the practice manager turns it on; while off, nothing is sent to the practice
+    system and nothing is imported from it."""
+
+    class Kind(models.TextChoices):
+        GP_CONNECT = "gp-connect", "GP Connect"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    practice = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="clinical_system_link"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.GP_CONNECT)
+    base_url = models.URLField("Base URL", max_length=300)
+    enabled = models.BooleanField(default=False)
+    switched_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    switched_at = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(switched_by__isnull=True, switched_at__isnull=True)
+                | Q(switched_by__isnull=False, switched_at__isnull=False),
+                name="clinical_system_link_switched_by_and_at_paired",
+            ),
+            models.CheckConstraint(
+                condition=Q(last_error="", last_error_at__isnull=True)
+                | (~Q(last_error="") & Q(last_error_at__isnull=False)),
+                name="clinical_system_link_last_error_and_at_paired",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        state = "on" if self.enabled else "off"
+        return f"{self.practice.name}: {self.get_kind_display()} ({state})"

@@ -22,8 +22,9 @@ from booking.errors import (
     SlotNotBookable,
     SlotTaken,
 )
-from booking.models import Booking, Schedule, Slot
+from booking.models import Booking, Schedule, Slot, WriteBackMessage
 from booking.selectors import nearest_alternatives
+from booking.services.write_back import enqueue_write_back
 from governance.access import Purpose, decide
 from governance.audit import Actor, record_event
 from governance.permissions import Perm, org_permissions
@@ -164,6 +165,7 @@ def _book_locked(
     )
     slot.status = Slot.Status.BOOKED
     slot.save(update_fields=["status", "updated_at"])
+    enqueue_write_back(by=by, booking=booking, operation=WriteBackMessage.Operation.BOOK)
     record_event(
         actor=by,
         action="booking.create",
@@ -230,6 +232,7 @@ def _cancel_locked(
     if slot.status == Slot.Status.BOOKED and slot.start > timezone.now():
         slot.status = Slot.Status.FREE
         slot.save(update_fields=["status", "updated_at"])
+    enqueue_write_back(by=by, booking=booking, operation=WriteBackMessage.Operation.CANCEL)
     record_event(
         actor=by,
         action="booking.cancel",

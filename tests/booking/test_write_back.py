@@ -1,0 +1,541 @@
+"""Write-back through the outbox, against an in-memory practice system: every branch of a
+delivery attempt, the sweep, ordering per slot, and the worklist's actions. Task bodies are
+called directly; the broker is patched where a test needs to see what was enqueued."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from booking import tasks
+from booking.models import Booking, WriteBackMessage
+from booking.services import bookings, write_back
+from governance.models import AuditEvent
+from practices.clinical_systems import links
+from practices.clinical_systems.base import OutcomeUnknown, Rejected, SlotConflict, Unavailable
+from practices.models import ClinicalSystemLink
+from tests.governance.helpers import actor_for
+from tests.practices.fake_clinical_system import COMMIT_THEN_DROP, FakeClinicalSystem
+
+State = WriteBackMessage.State
+Op = WriteBackMessage.Operation
+
+
+@pytest.fixture
+def link_a(practice_a, practice_manager_a):
+    return ClinicalSystemLink.objects.create(
+        practice=practice_a,
+        base_url="http://practice-a.test/gpconnect",
+        enabled=True,
+        switched_by=practice_manager_a,
+        switched_at=timezone.now(),
+    )
+
+
+@pytest.fixture
+def practice_system(monkeypatch):
+    """The fake behind the adapter seam."""
+    system = FakeClinicalSystem()
+    built_for = []
+
+    def factory(link):
+        built_for.append(link.base_url)
+        return system
+
+    monkeypatch.setattr(links, "clinical_system_for", factory)
+    system.built_for = built_for
+    return system
+
+
+@pytest.fixture
+def enqueued(monkeypatch):
+    """What was handed to the broker, instead of handing it."""
+    sent = []
+    monkeypatch.setattr(
+        tasks.deliver_write_back,
+        "apply_async",
+        lambda args, **kwargs: sent.append((args[0], kwargs.get("countdown"))),
+    )
+    monkeypatch.setattr(
+        tasks.deliver_write_back, "delay", lambda *args: sent.append((args[0], None))
+    )
+    return sent
+
+
+@pytest.fixture
+def book(publish, hub_receptionist, hub_books_for_a, patient_a, enqueued):
+    slots = iter(list(publish()[0].slots.order_by("start")))
+
+    def make(slot=None, patient=None, **kwargs) -> Booking:
+        return bookings.book_slot(
+            by=actor_for(hub_receptionist),
+            slot=slot or next(slots),
+            patient=patient or patient_a,
+            description="Blood pressure review",
+            **kwargs,
+        )
+
+    make.slots = slots
+    return make
+
+
+def _deliver(message_or_id) -> str:
+    message_id = getattr(message_or_id, "pk", message_or_id)
+    return tasks.deliver_write_back(message_id)
+
+
+def _message(booking, operation=Op.BOOK) -> WriteBackMessage:
+    return WriteBackMessage.objects.get(booking=booking, operation=operation)
+
+
+def _make_due(message: WriteBackMessage) -> None:
+    WriteBackMessage.objects.filter(pk=message.pk).update(
+        next_attempt_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+
+
+# Writing the message with the booking ---------------------------------------------------
+
+
+def test_a_practice_without_a_link_is_not_written_to(book):
+    booking = book()
+    assert booking.write_back == Booking.WriteBack.NOT_LINKED
+    assert not WriteBackMessage.objects.exists()
+
+
+def test_a_link_that_is_off_writes_nothing(book, link_a):
+    link_a.enabled = False
+    link_a.save()
+    booking = book()
+    booking.refresh_from_db()
+    assert booking.write_back == Booking.WriteBack.NOT_LINKED
+    assert not WriteBackMessage.objects.exists()
+
+
+def test_booking_writes_its_message_and_enqueues_it_on_commit(
+    book, link_a, enqueued, django_capture_on_commit_callbacks, hub_receptionist
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = book()
+    message = _message(booking)
+    assert message.state == State.PENDING
+    assert message.requested_by == hub_receptionist
+    assert message.requesting_organisation == booking.booking_organisation
+    booking.refresh_from_db()
+    assert booking.write_back == Booking.WriteBack.PENDING
+    assert enqueued == [(message.pk, None)]
+
+
+def test_nothing_is_enqueued_when_the_booking_rolls_back(
+    book, link_a, enqueued, django_capture_on_commit_callbacks, patient_a
+):
+    taken = book()
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(bookings.SlotTaken):
+        book(slot=taken.slot)
+    assert WriteBackMessage.objects.count() == 1
+
+
+def test_a_broker_outage_delays_the_write_back_and_the_sweep_delivers_it(
+    book, link_a, practice_system, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("Redis is not answering")
+
+    monkeypatch.setattr(tasks.deliver_write_back, "apply_async", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = book()
+    assert Booking.objects.filter(pk=booking.pk).exists()  # the booking stands
+    message = _message(booking)
+    assert write_back.due_write_backs() == []  # the on-commit hand-over gets its chance
+    WriteBackMessage.objects.filter(pk=message.pk).update(
+        next_attempt_at=timezone.now() - write_back.SWEEP_GRACE
+    )
+    swept = []
+    monkeypatch.setattr(tasks.deliver_write_back, "delay", lambda pk: swept.append(pk))
+    assert tasks.sweep_write_back() == 1
+    assert swept == [message.pk]
+    assert _deliver(message) == State.DELIVERED
+
+
+# One delivery attempt --------------------------------------------------------------------
+
+
+def test_a_delivery_books_the_appointment_and_confirms_the_booking(
+    book, link_a, practice_system, hub
+):
+    booking = book()
+    assert _deliver(_message(booking)) == State.DELIVERED
+    message = _message(booking)
+    [appointment] = practice_system.booked()
+    assert message.external_id == appointment.external_id
+    assert message.delivered_at is not None
+    assert appointment.reference == str(booking.public_id)
+    assert appointment.description == "Blood pressure review"
+    booking.refresh_from_db()
+    assert booking.write_back == Booking.WriteBack.CONFIRMED
+    link_a.refresh_from_db()
+    assert link_a.last_success_at is not None
+    assert practice_system.built_for == [link_a.base_url]
+    # The claims name the receptionist's own organisation, never the hub's host.
+    assert practice_system.requesters[0].organisation_ods == hub.ods_code
+
+
+def test_an_unavailable_practice_system_is_retried_with_backoff(
+    book, link_a, practice_system, enqueued, settings
+):
+    settings.WRITE_BACK_RETRY_BASE_SECONDS = 4
+    booking = book()
+    practice_system.faults["book"] = [Unavailable("503 Service Unavailable")]
+    before = timezone.now()
+    assert _deliver(_message(booking)) == State.PENDING
+    message = _message(booking)
+    assert message.attempts == 1
+    assert "503" in message.last_error
+    [(retried, countdown)] = enqueued[-1:]
+    assert retried == message.pk
+    assert message.next_attempt_at > before
+    assert 2.5 <= countdown <= 4.5  # half the first step fixed, half jitter, and a margin
+    link_a.refresh_from_db()
+    assert "503" in link_a.last_error
+    booking.refresh_from_db()
+    assert booking.write_back == Booking.WriteBack.PENDING
+    # Too early: the next task finds it not yet due and leaves it alone.
+    WriteBackMessage.objects.filter(pk=message.pk).update(
+        next_attempt_at=timezone.now() + datetime.timedelta(minutes=1)
+    )
+    assert _deliver(message) == State.PENDING
+    assert practice_system.calls == ["book"]
+    _make_due(message)
+    assert _deliver(message) == State.DELIVERED
+    assert len(practice_system.booked()) == 1
+
+
+def test_backoff_grows_exponentially_with_jitter_up_to_a_cap(settings):
+    settings.WRITE_BACK_RETRY_BASE_SECONDS = 2
+    settings.WRITE_BACK_RETRY_CAP_SECONDS = 60
+    for attempt, step in [(1, 2), (2, 4), (3, 8), (4, 16), (10, 60)]:
+        delays = [tasks.retry_delay(attempt) for _ in range(50)]
+        assert all(step / 2 <= d <= step for d in delays)
+        assert len(set(delays)) > 1  # jittered
+
+
+def test_a_dropped_response_after_the_practice_booked_is_reconciled_not_rebooked(
+    book, link_a, practice_system
+):
+    """GP Connect has no idempotency key: the retry looks for our reference first."""
+    booking = book()
+    practice_system.faults["book"] = [COMMIT_THEN_DROP]
+    assert _deliver(_message(booking)) == State.PENDING
+    _make_due(_message(booking))
+    assert _deliver(_message(booking)) == State.DELIVERED
+    assert practice_system.calls == ["book", "retrieve_patient_appointments"]
+    [appointment] = practice_system.booked()
+    assert _message(booking).external_id == appointment.external_id
+
+
+def test_a_timeout_before_the_practice_booked_books_after_reconciling(
+    book, link_a, practice_system
+):
+    booking = book()
+    practice_system.faults["book"] = [OutcomeUnknown("read timed out")]
+    assert _deliver(_message(booking)) == State.PENDING
+    _make_due(_message(booking))
+    assert _deliver(_message(booking)) == State.DELIVERED
+    assert practice_system.calls == ["book", "retrieve_patient_appointments", "book"]
+    assert len(practice_system.booked()) == 1
+
+
+def test_another_patients_appointment_is_not_taken_for_ours(book, link_a, practice_system):
+    """Reconciling matches our booking reference, not the time or the patient."""
+    first, second = book(), book()
+    assert _deliver(_message(first)) == State.DELIVERED
+    practice_system.faults["book"] = [OutcomeUnknown("read timed out")]
+    assert _deliver(_message(second)) == State.PENDING
+    _make_due(_message(second))
+    assert _deliver(_message(second)) == State.DELIVERED
+    assert len(practice_system.booked()) == 2
+    assert _message(first).external_id != _message(second).external_id
+
+
+def test_a_worker_that_died_mid_delivery_is_taken_back_after_its_lease(
+    book, link_a, practice_system, settings
+):
+    booking = book()
+    message = _message(booking)
+    # A worker claimed it, booked it at the practice, and died before recording.
+    claimed = write_back.claim_write_back(
+        message_id=message.pk, lease=datetime.timedelta(minutes=5)
+    )
+    practice_system.book(requester=claimed.requester, request=claimed.request)
+    assert _deliver(message) == State.DELIVERING  # the lease still holds: hands off
+    assert write_back.due_write_backs() == []
+    WriteBackMessage.objects.filter(pk=message.pk).update(
+        next_attempt_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    assert write_back.due_write_backs() == [message.pk]
+    assert _deliver(message) == State.DELIVERED
+    assert len(practice_system.booked()) == 1
+    assert _message(booking).attempts == 2
+
+
+def test_a_slot_the_practice_filled_itself_makes_a_conflict(book, link_a, practice_system):
+    booking = book()
+    practice_system.faults["book"] = [SlotConflict("DUPLICATE_REJECTED")]
+    assert _deliver(_message(booking)) == State.CONFLICT
+    booking.refresh_from_db()
+    assert booking.write_back == Booking.WriteBack.CONFLICT
+    assert AuditEvent.objects.filter(action="write-back.conflict", patient=booking.patient).exists()
+    assert _message(booking).next_attempt_at is None
+
+
+def test_a_refused_request_fails_without_retrying(book, link_a, practice_system, enqueued):
+    booking = book()
+    practice_system.faults["book"] = [Rejected("INVALID_RESOURCE")]
+    enqueued.clear()
+    assert _deliver(_message(booking)) == State.FAILED
+    assert enqueued == []
+    booking.refresh_from_db()
+    assert booking.write_back == Booking.WriteBack.FAILED
+
+
+def test_exhausted_retries_make_the_message_dead(book, link_a, practice_system, settings):
+    settings.WRITE_BACK_MAX_ATTEMPTS = 3
+    booking = book()
+    practice_system.faults["book"] = [Unavailable("503")] * 3
+    for _ in range(2):
+        assert _deliver(_message(booking)) == State.PENDING
+        _make_due(_message(booking))
+    assert _deliver(_message(booking)) == State.DEAD
+    booking.refresh_from_db()
+    assert booking.write_back == Booking.WriteBack.FAILED
+    assert AuditEvent.objects.filter(action="write-back.dead").exists()
+
+
+def test_an_unexpected_error_is_retried_not_dropped(book, link_a, monkeypatch):
+    def broken(link):
+        raise RuntimeError("adapter bug")
+
+    monkeypatch.setattr(links, "clinical_system_for", broken)
+    booking = book()
+    assert _deliver(_message(booking)) == State.PENDING
+    assert "adapter bug" in _message(booking).last_error
+
+
+def test_a_link_turned_off_holds_messages_until_it_is_on_again(
+    book, link_a, practice_system, practice_manager_a, enqueued, django_capture_on_commit_callbacks
+):
+    booking = book()
+    write_back.switch_clinical_system_link(
+        by=actor_for(practice_manager_a), practice=link_a.practice, enabled=False
+    )
+    assert _deliver(_message(booking)) == "link-off"
+    assert practice_system.calls == []
+    assert _message(booking).next_attempt_at > timezone.now()
+    enqueued.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        write_back.switch_clinical_system_link(
+            by=actor_for(practice_manager_a), practice=link_a.practice, enabled=True
+        )
+    assert enqueued == [(_message(booking).pk, None)]
+    assert _deliver(_message(booking)) == State.DELIVERED
+    assert AuditEvent.objects.filter(action="clinical-system-link.off").exists()
+    assert AuditEvent.objects.filter(action="clinical-system-link.on").exists()
+
+
+def test_only_the_practice_manager_switches_the_link(
+    link_a, receptionist_practice_a, practice_manager_b, hub_manager
+):
+    for user in (receptionist_practice_a, practice_manager_b, hub_manager):
+        with pytest.raises(PermissionDenied):
+            write_back.switch_clinical_system_link(
+                by=actor_for(user), practice=link_a.practice, enabled=False
+            )
+    link_a.refresh_from_db()
+    assert link_a.enabled
+
+
+def test_the_task_is_acknowledged_only_after_it_ran():
+    assert tasks.deliver_write_back.acks_late
+    assert tasks.deliver_write_back.reject_on_worker_lost
+
+
+# Cancelling, amending and ordering ------------------------------------------------------
+
+
+def _cancel(user, booking, reason="Patient is better"):
+    return bookings.cancel_booking(by=actor_for(user), booking=booking, reason=reason)
+
+
+def test_a_cancellation_waits_for_its_booking_then_cancels_it(
+    book, link_a, practice_system, hub_receptionist
+):
+    booking = book()
+    _cancel(hub_receptionist, booking)
+    cancel = _message(booking, Op.CANCEL)
+    assert _deliver(cancel) == "waiting"
+    assert practice_system.calls == []
+    outcome = write_back.deliver_write_back(
+        message_id=_message(booking).pk, policy=tasks.retry_policy()
+    )
+    assert outcome.release == (cancel.pk,)
+    assert _deliver(cancel) == State.DELIVERED
+    [appointment] = practice_system.appointments.values()
+    assert appointment.status == "cancelled"
+    assert appointment.cancellation_reason == "Patient is better"
+    booking.refresh_from_db()
+    assert booking.write_back == Booking.WriteBack.CONFIRMED
+
+
+def test_a_new_booking_into_a_freed_slot_waits_for_the_cancellation(
+    book, link_a, practice_system, hub_receptionist, practice_a
+):
+    from tests.factories import PatientFactory
+
+    first = book()
+    assert _deliver(_message(first)) == State.DELIVERED
+    _cancel(hub_receptionist, first)
+    second = book(slot=first.slot, patient=PatientFactory(registered_practice=practice_a))
+    assert _deliver(_message(second)) == "waiting"
+    assert _deliver(_message(first, Op.CANCEL)) == State.DELIVERED
+    assert _deliver(_message(second)) == State.DELIVERED
+    assert [a.reference for a in practice_system.booked()] == [str(second.public_id)]
+
+
+def test_cancelling_a_booking_the_practice_never_had_sends_nothing(
+    book, link_a, practice_system, hub_receptionist
+):
+    booking = book()
+    practice_system.faults["book"] = [SlotConflict("DUPLICATE_REJECTED")]
+    _deliver(_message(booking))
+    _cancel(hub_receptionist, booking)
+    assert not WriteBackMessage.objects.filter(operation=Op.CANCEL).exists()
+    conflict = _message(booking)
+    assert conflict.resolved_by == hub_receptionist  # off the worklist
+    booking.refresh_from_db()
+    assert booking.write_back == Booking.WriteBack.CONFLICT
+
+
+def test_cancelling_after_the_booking_gave_up_reconciles_first(
+    book, link_a, practice_system, hub_receptionist, settings
+):
+    """The dead booking may or may not have reached the practice: look, then cancel."""
+    settings.WRITE_BACK_MAX_ATTEMPTS = 1
+    booking = book()
+    practice_system.faults["book"] = [COMMIT_THEN_DROP]
+    assert _deliver(_message(booking)) == State.DEAD
+    _cancel(hub_receptionist, booking)
+    assert _message(booking).resolved_at is not None
+    assert _deliver(_message(booking, Op.CANCEL)) == State.DELIVERED
+    assert practice_system.calls[-2:] == ["retrieve_patient_appointments", "cancel"]
+    assert practice_system.booked() == []
+
+
+def test_cancelling_after_a_dead_booking_that_never_arrived_has_nothing_to_do(
+    book, link_a, practice_system, hub_receptionist, settings
+):
+    settings.WRITE_BACK_MAX_ATTEMPTS = 1
+    booking = book()
+    practice_system.faults["book"] = [Unavailable("503")]
+    assert _deliver(_message(booking)) == State.DEAD
+    _cancel(hub_receptionist, booking)
+    assert _deliver(_message(booking, Op.CANCEL)) == State.DELIVERED
+    assert "cancel" not in practice_system.calls
+    assert _message(booking, Op.CANCEL).external_id == ""
+
+
+def test_a_cancellation_whose_answer_was_lost_is_not_sent_twice(
+    book, link_a, practice_system, hub_receptionist
+):
+    booking = book()
+    _deliver(_message(booking))
+    _cancel(hub_receptionist, booking)
+    practice_system.faults["cancel"] = [COMMIT_THEN_DROP]
+    assert _deliver(_message(booking, Op.CANCEL)) == State.PENDING
+    _make_due(_message(booking, Op.CANCEL))
+    assert _deliver(_message(booking, Op.CANCEL)) == State.DELIVERED
+    assert practice_system.calls[-2:] == ["cancel", "read"]
+
+
+def test_an_amendment_changes_the_appointment_in_the_practice_system(
+    book, link_a, practice_system, hub_receptionist
+):
+    booking = book()
+    _deliver(_message(booking))
+    Booking.objects.filter(pk=booking.pk).update(description="Medication review")
+    message = write_back.enqueue_write_back(
+        by=actor_for(hub_receptionist), booking=booking, operation=Op.AMEND
+    )
+    assert _deliver(message) == State.DELIVERED
+    [appointment] = practice_system.appointments.values()
+    assert appointment.description == "Medication review"
+
+
+def test_rebooking_cancels_the_old_appointment_and_books_the_new_one(
+    book, link_a, practice_system, hub_receptionist
+):
+    booking = book()
+    _deliver(_message(booking))
+    moved = bookings.rebook(
+        by=actor_for(hub_receptionist),
+        booking=booking,
+        new_slot=next(book.slots),
+        reason="Patient asked for later",
+    )
+    _deliver(_message(booking, Op.CANCEL))
+    _deliver(_message(moved))
+    assert [a.reference for a in practice_system.booked()] == [str(moved.public_id)]
+
+
+# The worklist's actions ------------------------------------------------------------------
+
+
+def test_a_dead_message_is_retried_from_the_worklist_once_fixed(
+    book,
+    link_a,
+    practice_system,
+    settings,
+    receptionist_practice_a,
+    enqueued,
+    django_capture_on_commit_callbacks,
+):
+    settings.WRITE_BACK_MAX_ATTEMPTS = 2
+    booking = book()
+    practice_system.faults["book"] = [COMMIT_THEN_DROP]
+    practice_system.faults["retrieve_patient_appointments"] = [Unavailable("503")]
+    _deliver(_message(booking))
+    _make_due(_message(booking))
+    assert _deliver(_message(booking)) == State.DEAD
+    enqueued.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        write_back.retry_write_back(
+            by=actor_for(receptionist_practice_a), message=_message(booking)
+        )
+    assert enqueued == [(_message(booking).pk, None)]
+    booking.refresh_from_db()
+    assert booking.write_back == Booking.WriteBack.PENDING
+    assert _deliver(_message(booking)) == State.DELIVERED
+    assert len(practice_system.booked()) == 1  # the retry reconciled first
+    assert AuditEvent.objects.filter(action="write-back.retry").exists()
+
+
+def test_only_the_two_organisations_may_retry(book, link_a, practice_system, settings, practice_b):
+    from governance.roles import Role
+    from tests.factories import staff
+
+    settings.WRITE_BACK_MAX_ATTEMPTS = 1
+    booking = book()
+    practice_system.faults["book"] = [Unavailable("503")]
+    _deliver(_message(booking))
+    with pytest.raises(PermissionDenied):
+        write_back.retry_write_back(
+            by=actor_for(staff(practice_b, Role.PRACTICE_MANAGER)), message=_message(booking)
+        )
+    assert _message(booking).state == State.DEAD
+
+
+def test_a_delivered_message_cannot_be_retried(book, link_a, practice_system, hub_receptionist):
+    booking = book()
+    _deliver(_message(booking))
+    with pytest.raises(PermissionDenied):
+        write_back.retry_write_back(by=actor_for(hub_receptionist), message=_message(booking))
