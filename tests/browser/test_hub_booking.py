@@ -96,6 +96,10 @@ def test_hub_books_cancels_rebooks_and_marks_dna_by_keyboard(
 
     # Pick practice B's first evening slot, say what it is for, confirm.
     assert "Booking for Ada LOVELACE" in page.inner_text("main")
+    tab_to(page, "Search", exact=True)  # htmx swaps in the results, no page load
+    with page.expect_response(lambda r: r.request.headers.get("hx-request") == "true"):
+        page.keyboard.press("Enter")
+    page.wait_for_selector("#slot-results >> text=Kirkgate Surgery")
     follow(page, "Book 6:30pm")
     tab_to(page, "id_description")
     page.keyboard.type("Blood pressure review")
