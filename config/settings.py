@@ -269,15 +269,27 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # Every API error as {"error": {"code", "message", "details"}} (booking/api/errors.py).
+    "EXCEPTION_HANDLER": "booking.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Hub Diary API",
-    "DESCRIPTION": "Pooled extended-access appointments across GP practices.",
+    "DESCRIPTION": (
+        "Pooled extended-access appointments across GP practices. Systems authenticate with "
+        "`Authorization: Token <key>` (`manage.py create_api_token --user NAME`). If you work "
+        "for more than one organisation, name the one you act for in `X-Acting-Organisation`. "
+        'Errors are `{"error": {"code", "message", "details"}}`; branch on `code`.'
+    ),
     "VERSION": "1.0.0",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI would otherwise send our schema to an online validator.
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True},
 }
+# Requests a minute for each API token (0: no limit); browser sessions are not counted.
+API_TOKEN_REQUESTS_PER_MINUTE = env_int("API_TOKEN_REQUESTS_PER_MINUTE", 6000)
 
 GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False

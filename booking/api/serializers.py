@@ -1,0 +1,71 @@
+"""How slots and bookings look to API clients: shared by several operations' outputs.
+
+Public ids are UUIDs; times are ISO 8601 with their offset (UTC as "Z", Europe/London
+otherwise), as DRF writes aware datetimes.
+"""
+
+from rest_framework import serializers
+
+from booking.models import Booking, DeliveryChannel
+from practices.models import Clinician
+
+
+class OrganisationSerializer(serializers.Serializer):
+    ods_code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class SiteSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    name = serializers.CharField()
+    postcode = serializers.CharField()
+
+
+class ClinicianSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    name = serializers.CharField(source="__str__")
+    gender = serializers.ChoiceField(choices=Clinician.Gender.choices)
+
+
+class SlotSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    practice = OrganisationSerializer()
+    site = SiteSerializer()
+    clinician = ClinicianSerializer(allow_null=True, help_text="None when only a role is set")
+    practitioner_role = serializers.ChoiceField(
+        choices=Clinician.JobRole.choices, help_text="SDS job-role code"
+    )
+    delivery_channel = serializers.ChoiceField(choices=DeliveryChannel.choices)
+    slot_type = serializers.CharField()
+
+
+class PatientSerializer(serializers.Serializer):
+    nhs_number = serializers.CharField()
+    given_name = serializers.CharField()
+    family_name = serializers.CharField()
+    date_of_birth = serializers.DateField()
+
+
+class BookingSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    status = serializers.ChoiceField(choices=Booking.Status.choices)
+    version = serializers.IntegerField(
+        help_text="Send it back (or the ETag as If-Match) when changing the booking"
+    )
+    start = serializers.DateTimeField()
+    end = serializers.DateTimeField()
+    slot = SlotSerializer()
+    patient = PatientSerializer()
+    booking_organisation = OrganisationSerializer()
+    channel = serializers.ChoiceField(choices=Booking.Channel.choices)
+    description = serializers.CharField()
+    comment = serializers.CharField()
+    cancellation_reason = serializers.CharField()
+    cancelled_at = serializers.DateTimeField(allow_null=True)
+    write_back = serializers.ChoiceField(
+        choices=Booking.WriteBack.choices, help_text="Whether the practice system has it yet"
+    )
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
