@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from booking.api.docs import ApiDocsView, ApiSchemaView
 from config.health import healthz
 from governance.forms import SignInForm
 from practices import views as practice_views
@@ -27,6 +28,9 @@ urlpatterns = [
     path("diary/", include("booking.urls")),
     path("governance/", include("governance.urls")),
     path("account/two-factor/", include("governance.urls_account")),
+    path("api/v1/", include("booking.api_urls")),
+    path("api/schema/", ApiSchemaView.as_view(), name="api_schema"),
+    path("api/docs/", ApiDocsView.as_view(), name="api_docs"),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

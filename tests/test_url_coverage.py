@@ -16,6 +16,7 @@ from django.urls.resolvers import RoutePattern
 
 from governance.roles import Role
 from practices.models import Membership
+from tests.booking.builders import booking_at
 from tests.factories import (
     AccessGrantFactory,
     BreakGlassFactory,
@@ -44,6 +45,7 @@ FOREIGN_OBJECTS: dict[str, Callable] = {
     "break_glass_id": lambda b: (
         BreakGlassFactory(patient=PatientFactory(registered_practice=b)).public_id
     ),
+    "booking_id": lambda b: booking_at(b).public_id,
 }
 
 # Values for the admin's regex groups.
