@@ -17,6 +17,7 @@ from django.urls.resolvers import RoutePattern
 from governance.roles import Role
 from practices.models import Membership
 from tests.booking.builders import booking_at
+from tests.booking.diary_builders import free_slot_at
 from tests.factories import (
     AccessGrantFactory,
     BreakGlassFactory,
@@ -46,6 +47,8 @@ FOREIGN_OBJECTS: dict[str, Callable] = {
         BreakGlassFactory(patient=PatientFactory(registered_practice=b)).public_id
     ),
     "booking_id": lambda b: booking_at(b).public_id,
+    "slot_id": lambda b: free_slot_at(b).public_id,
+    "session_id": lambda b: free_slot_at(b).schedule.public_id,
 }
 
 # Values for the admin's regex groups.

@@ -18,6 +18,7 @@ from django.utils import timezone
 from governance.models import Consent, Scope, SharingAgreement
 from governance.roles import Role
 from tests.booking.builders import booking_at
+from tests.booking.diary_builders import free_slot_at
 from tests.factories import (
     AccessGrantFactory,
     BreakGlassFactory,
@@ -131,6 +132,28 @@ MATRIX: dict[str, dict] = {
     "api:booking_status": roles(PM, PR, CL, HM, HR, UC, scopes={OWN}),
     "api_schema": roles(*STAFF_ROLES),
     "api_docs": roles(*STAFF_ROLES),
+    # The hub diary. Whoever books: the pooled diary, search and the booking flow; a slot at
+    # a practice they pool with (practice staff: their own); a booking their organisation
+    # made or one into their practice's slots. Practice managers and receptionists: their
+    # own practice's diary, sessions, slots and the bookings into them.
+    "booking:diary": roles(PM, PR, CL, HM, HR, UC),
+    "booking:search": roles(PM, PR, CL, HM, HR, UC),
+    "booking:find_patient": roles(PM, PR, CL, HM, HR, UC),
+    "booking:bookings_made": roles(PM, PR, CL, HM, HR, UC),
+    "booking:book": {**roles(PM, PR, CL, scopes={OWN}), **roles(HM, HR, UC, scopes={SHARED})},
+    "booking:booking": roles(PM, PR, CL, HM, HR, UC, scopes={OWN}),
+    "booking:confirmation": roles(PM, PR, CL, HM, HR, UC, scopes={OWN}),
+    "booking:booking_cancel": roles(PM, PR, CL, HM, HR, UC, scopes={OWN}),
+    "booking:booking_rebook": roles(PM, PR, CL, HM, HR, UC, scopes={OWN}),
+    "booking:booking_attendance": roles(PM, PR, CL, HM, HR, UC, scopes={OWN}),
+    "booking:practice_diary": roles(PM, PR),
+    "booking:practice_bookings": roles(PM, PR),
+    "booking:session_publish": roles(PM, PR),
+    "booking:session": roles(PM, PR, scopes={OWN}),
+    "booking:session_cancel": roles(PM, PR, scopes={OWN}),
+    "booking:run_sheet": roles(PM, PR, scopes={OWN}),
+    "booking:slot_block": roles(PM, PR, scopes={OWN}),
+    "booking:slot_unblock": roles(PM, PR, scopes={OWN}),
 }
 
 
@@ -264,6 +287,8 @@ BUILDERS = {
     "booking_id": lambda org, by: (
         (booking_at(org) if org.is_practice else booking_at(made_by=org)).public_id
     ),
+    "slot_id": lambda org, by: free_slot_at(org).public_id if org.is_practice else None,
+    "session_id": lambda org, by: free_slot_at(org).schedule.public_id if org.is_practice else None,
 }
 
 
