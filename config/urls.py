@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from booking.api.docs import ApiDocsView, ApiSchemaView
 from config.health import healthz
+from governance.api import MeApi
 from governance.forms import SignInForm
 from practices import views as practice_views
 
@@ -28,6 +29,7 @@ urlpatterns = [
     path("diary/", include("booking.urls")),
     path("governance/", include("governance.urls")),
     path("account/two-factor/", include("governance.urls_account")),
+    path("api/v1/me/", MeApi.as_view(), name="api_me"),
     path("api/v1/", include("booking.api_urls")),
     path("api/schema/", ApiSchemaView.as_view(), name="api_schema"),
     path("api/docs/", ApiDocsView.as_view(), name="api_docs"),

@@ -132,6 +132,7 @@ MATRIX: dict[str, dict] = {
     "api:booking_status": roles(PM, PR, CL, HM, HR, UC, scopes={OWN}),
     "api_schema": roles(*STAFF_ROLES),
     "api_docs": roles(*STAFF_ROLES),
+    "api_me": roles(*STAFF_ROLES),  # who am I: any member of staff
     # The hub diary. Whoever books: the pooled diary, search and the booking flow; a slot at
     # a practice they pool with (practice staff: their own); a booking their organisation
     # made or one into their practice's slots. Practice managers and receptionists: their
