@@ -522,6 +522,8 @@ def machine() -> dict:
         "cpu": cpu,
         "python": platform.python_version(),
         "platform": platform.platform(),
+        # Other work on the machine skews every figure: the load when the run started.
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
     }
 
 
@@ -599,6 +601,7 @@ def main(argv: list[str] | None = None, *, preset: str | None = None) -> dict:
         print("  storm: 1,000 concurrent attempts on 10 slots ...")
         results["storm"] = measure_storm(rng)
 
+    results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     results["targets"] = targets(results)
     stamp = results["when"].replace(":", "").replace("-", "")
     path = RESULTS / f"{args.preset}-{stamp}.json"
@@ -639,7 +642,9 @@ def table(results: dict) -> str:
         f"Hub Diary benchmarks — preset {results['preset']}, commit {results['commit']}, "
         f"{results['machine']['nproc']} cores, PostgreSQL {results['machine'].get('postgresql')}, "
         f"durable commits {'on' if results['durable_commits'] else 'off'}",
-        "(the load generator competes with gunicorn and PostgreSQL for the same cores)",
+        "(the load generator competes with gunicorn and PostgreSQL for the same cores; "
+        f"load average {results['machine']['load_average_at_start'][0]} at the start, "
+        f"{results['machine']['load_average_at_end'][0]} at the end)",
         "",
         f"{'measure':<52}{'p50 ms':>10}{'p95 ms':>10}{'n':>7}",
     ]
