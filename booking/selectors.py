@@ -106,24 +106,34 @@ def free_slots_for(
     if after is not None:
         after_start, after_id = after
         slots = slots.filter(Q(start__gt=after_start) | Q(start=after_start, id__gt=after_id))
+
     # One statement, two steps: the page's keys come from an index-only scan of
     # slot_free_by_start, which carries the practice and the release windows, so only
     # the page's own rows are read from the table (PostgreSQL before 17 cannot use the
     # practice list inside the index and keep start order; filtering heap rows instead
     # read thousands of other hubs' slots per page). Then those rows, with their joins.
-    keys = slots.order_by("start", "id").values("id")[: limit * 2]
-    page = list(
-        Slot.objects.filter(id__in=keys)
-        .select_related("practice", "site", "clinician")
-        .order_by("start", "id")
-    )
-    # The rules of restricted slots in two queries, not two for each such slot.
-    prefetch_related_objects([s for s in page if s.restricted], "schedule__rules")
-    visible = [
-        s
-        for s in page
-        if not s.restricted or releases.may_see_slot(slot=s, organisation=organisation, now=now)
-    ]
+    def rows(candidates: QuerySet[Slot]) -> tuple[list[Slot], list[Slot]]:
+        keys = candidates.order_by("start", "id").values("id")[:limit]
+        found = list(
+            Slot.objects.filter(id__in=keys)
+            .select_related("practice", "site", "clinician")
+            .order_by("start", "id")
+        )
+        # The rules of restricted slots in two queries, not two for each such slot.
+        prefetch_related_objects([s for s in found if s.restricted], "schedule__rules")
+        return [
+            s
+            for s in found
+            if not s.restricted or releases.may_see_slot(slot=s, organisation=organisation, now=now)
+        ], found
+
+    # Up to twice `limit` candidates are looked at, as many restricted slots may be hidden;
+    # the second half only when the first hid one (building rows is most of search's cost).
+    visible, first = rows(slots)
+    if len(visible) < limit and len(first) == limit:
+        last = first[-1]
+        more, _ = rows(slots.filter(Q(start__gt=last.start) | Q(start=last.start, id__gt=last.pk)))
+        visible += more
     return visible[:limit]
 
 
@@ -176,4 +186,15 @@ def bookings_by(
         Booking.objects.filter(booking_organisation=organisation, start__gte=start, start__lt=end)
         .select_related("patient", "slot__practice", "slot__site", "slot__clinician")
         .order_by("start")
+    )
+
+
+def has_live_booking_with(organisation: Organisation, patient) -> bool:
+    """Is the patient booked into one of this practice's slots (not cancelled, not long
+    past)? The basis on which a practice sees who a hub booked into its clinic."""
+    recent = timezone.now() - datetime.timedelta(days=30)
+    return (
+        Booking.objects.filter(patient=patient, slot__practice=organisation, start__gte=recent)
+        .exclude(status=Booking.Status.CANCELLED)
+        .exists()
     )

@@ -7,6 +7,7 @@ the purpose needs it; a live break-glass. Sensitive (S-flag) records never leave
 practice. Nothing is cached: every call reads memberships, agreements and consent afresh.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -32,6 +33,7 @@ class Basis(StrEnum):
     REGISTERED_PRACTICE = "registered-practice"
     ACCESS_GRANT = "access-grant"
     SHARING_AGREEMENT = "sharing-agreement"
+    CARE_RELATIONSHIP = "care-relationship"
     BREAK_GLASS = "break-glass"
 
 
@@ -124,12 +126,30 @@ def _evaluate(actor: Actor, patient: Patient, purpose: Purpose) -> Decision:
             if consent and consent.state == Consent.State.GIVEN:
                 return Decision(True, Basis.SHARING_AGREEMENT, "sharing agreement and consent")
 
+    if purpose in CARE_RELATIONSHIP_PURPOSES and any(
+        has_relationship(organisation, patient) for has_relationship in _care_relationships
+    ):
+        return Decision(True, Basis.CARE_RELATIONSHIP, "patient is booked with us")
+
     if BreakGlass.objects.filter(
         user=actor.user, patient=patient, expires_at__gt=timezone.now()
     ).exists():
         return Decision(True, Basis.BREAK_GLASS, "break-glass")
 
     return Decision(False, None, "no basis for access")
+
+
+# A care relationship: the patient has a live appointment with the organisation (say a
+# hub booked them into this practice's evening slot), so its staff may see and manage that
+# appointment. The apps that know about appointments register the check, so governance
+# imports none of them.
+CARE_RELATIONSHIP_PURPOSES = frozenset({Purpose.BOOK, Purpose.VIEW_RECORD})
+_care_relationships: list[Callable[[Organisation, Patient], bool]] = []
+
+
+def register_care_relationship(check: Callable[[Organisation, Patient], bool]) -> None:
+    if check not in _care_relationships:
+        _care_relationships.append(check)
 
 
 def decide(actor: Actor, patient: Patient, purpose: Purpose, *, action: str, obj=None) -> Decision:

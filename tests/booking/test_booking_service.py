@@ -252,3 +252,27 @@ def test_cancelling_a_session_lists_its_bookings_for_rebooking(
     booking.refresh_from_db()
     assert booking.status == Booking.Status.BOOKED  # never silently dropped
     assert not schedule.slots.filter(status=Slot.Status.FREE).exists()
+
+
+def test_the_slots_practice_may_manage_a_hub_booking_of_a_third_practices_patient(
+    publish, hub_receptionist, hub_books_for_a, hub, practice_manager_a, receptionist_practice_a
+):
+    """The hub booked a patient of practice C into practice A's evening slot: A must be
+    able to see and cancel it, on the basis of that appointment alone."""
+    from governance.access import Basis, Purpose, decide
+    from governance.models import Scope
+    from tests.factories import PracticeFactory
+    from tests.governance.helpers import agreement
+
+    practice_c = PracticeFactory()
+    agreement(practice_c, hub, Scope.BOOKING, by=hub_receptionist)
+    patient = PatientFactory(registered_practice=practice_c)
+    reception_a = actor_for(receptionist_practice_a)
+    assert not decide(reception_a, patient, Purpose.BOOK, action="test")
+    booking = _book(hub_receptionist, publish()[0].slots.first(), patient)
+    assert decide(reception_a, patient, Purpose.BOOK, action="test").basis == (
+        Basis.CARE_RELATIONSHIP
+    )
+    bookings.cancel_booking(by=reception_a, booking=booking, reason="Clinic closed")
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
