@@ -4,6 +4,8 @@ import os
 
 import pytest
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from governance.roles import Role
 from tests.factories import (
@@ -14,6 +16,12 @@ from tests.factories import (
     UserFactory,
     staff,
 )
+
+# Property tests judge behaviour, not speed: a loaded CI machine must not fail them.
+hypothesis_settings.register_profile(
+    "hubdiary", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("hubdiary")
 
 
 def pytest_configure(config: pytest.Config) -> None:
