@@ -18,6 +18,7 @@ from governance.roles import Role
 from practices.models import Membership
 from tests.booking.builders import booking_at
 from tests.booking.diary_builders import free_slot_at
+from tests.booking.write_back_builders import write_back_exception_at
 from tests.factories import (
     AccessGrantFactory,
     BreakGlassFactory,
@@ -49,6 +50,7 @@ FOREIGN_OBJECTS: dict[str, Callable] = {
     "booking_id": lambda b: booking_at(b).public_id,
     "slot_id": lambda b: free_slot_at(b).public_id,
     "session_id": lambda b: free_slot_at(b).schedule.public_id,
+    "message_id": lambda b: write_back_exception_at(b).public_id,
 }
 
 # Values for the admin's regex groups.

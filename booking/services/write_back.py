@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from booking.errors import InvalidBookingChange
 from booking.models import Booking, WriteBackMessage
 from governance.audit import Actor, record_event
 from governance.permissions import Perm, org_permissions
@@ -76,12 +77,14 @@ def enqueue_write_back(*, by: Actor, booking: Booking, operation: str) -> WriteB
     """Write the message for a change to `booking`, in the caller's transaction, and hand it
     to a worker once that transaction commits.
 
-    A booking is written back only if its practice's link is on; a cancellation or an
-    amendment only if the booking itself was (and the practice system may hold it)."""
+    A booking is written back only if its practice's link is on and the slot is one the
+    practice system holds (imported, with its id); a cancellation or an amendment only if
+    the booking itself was (and the practice system may hold it)."""
     if operation == Operation.CANCEL:
         _resolve_exceptions(booking, by)
     if operation == Operation.BOOK:
-        if enabled_link(booking.slot.practice) is None:
+        # A slot published in Hub Diary alone is not in the practice system to book into.
+        if not booking.slot.external_id or enabled_link(booking.slot.practice) is None:
             return None
     else:
         book = (
@@ -370,7 +373,13 @@ def _find_ours(
         start=day,
         end=day + datetime.timedelta(days=1),
     )
-    ours = [a for a in appointments if a.reference == request.reference]
+    ours = [
+        a
+        for a in appointments
+        if a.reference == request.reference
+        # A practice system that keeps no consumer identifiers: the slot tells ours apart.
+        or (not a.reference and request.slot_external_id in a.slot_external_ids)
+    ]
     live = [a for a in ours if a.status != "cancelled"]
     if live:
         return live[0]
@@ -530,9 +539,11 @@ def retry_write_back(*, by: Actor, message: WriteBackMessage) -> WriteBackMessag
             .get(pk=message.pk)
         )
         if message.state not in (State.DEAD, State.FAILED) or message.resolved_at is not None:
-            raise PermissionDenied("Only a write-back that gave up or was refused can be retried.")
+            raise InvalidBookingChange(
+                "Only a write-back that gave up or was refused can be tried again."
+            )
         if message.operation != Operation.CANCEL and not message.booking.is_live:
-            raise PermissionDenied("The booking has been cancelled: there is nothing to send.")
+            raise InvalidBookingChange("The booking has been cancelled: there is nothing to send.")
         # A fresh run of attempts; counting one keeps the first of them reconciling, as an
         # earlier attempt may have reached the practice system.
         message.state = State.PENDING

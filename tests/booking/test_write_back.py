@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from booking import tasks
+from booking.errors import InvalidBookingChange
 from booking.models import Booking, WriteBackMessage
 from booking.services import bookings, write_back
 from governance.models import AuditEvent
@@ -65,7 +66,11 @@ def enqueued(monkeypatch):
 
 @pytest.fixture
 def book(publish, hub_receptionist, hub_books_for_a, patient_a, enqueued):
-    slots = iter(list(publish()[0].slots.order_by("start")))
+    slots = list(publish()[0].slots.order_by("start"))
+    for number, slot in enumerate(slots, start=1):
+        slot.external_id = f"practice-slot-{number}"
+        slot.save(update_fields=["external_id"])
+    slots = iter(slots)
 
     def make(slot=None, patient=None, **kwargs) -> Booking:
         return bookings.book_slot(
@@ -100,6 +105,13 @@ def _make_due(message: WriteBackMessage) -> None:
 
 def test_a_practice_without_a_link_is_not_written_to(book):
     booking = book()
+    assert booking.write_back == Booking.WriteBack.NOT_LINKED
+    assert not WriteBackMessage.objects.exists()
+
+
+def test_a_slot_the_practice_system_does_not_hold_is_not_written_to(book, link_a, publish):
+    """Sessions published in Hub Diary alone have no slot in the practice system."""
+    booking = book(slot=publish(days_ahead=3)[0].slots.first())
     assert booking.write_back == Booking.WriteBack.NOT_LINKED
     assert not WriteBackMessage.objects.exists()
 
@@ -537,5 +549,5 @@ def test_only_the_two_organisations_may_retry(book, link_a, practice_system, set
 def test_a_delivered_message_cannot_be_retried(book, link_a, practice_system, hub_receptionist):
     booking = book()
     _deliver(_message(booking))
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(InvalidBookingChange):
         write_back.retry_write_back(by=actor_for(hub_receptionist), message=_message(booking))

@@ -19,6 +19,7 @@ from governance.models import Consent, Scope, SharingAgreement
 from governance.roles import Role
 from tests.booking.builders import booking_at
 from tests.booking.diary_builders import free_slot_at
+from tests.booking.write_back_builders import write_back_exception_at
 from tests.factories import (
     AccessGrantFactory,
     BreakGlassFactory,
@@ -155,6 +156,14 @@ MATRIX: dict[str, dict] = {
     "booking:run_sheet": roles(PM, PR, scopes={OWN}),
     "booking:slot_block": roles(PM, PR, scopes={OWN}),
     "booking:slot_unblock": roles(PM, PR, scopes={OWN}),
+    # Write-back: the sync-exceptions worklist for whoever books, each problem for the
+    # organisation that booked or the practice that owns the slot; the practice's link to
+    # its clinical system for its practice manager.
+    "booking:write_back_worklist": roles(PM, PR, CL, HM, HR, UC),
+    "booking:write_back_exception": roles(PM, PR, CL, HM, HR, UC, scopes={OWN}),
+    "booking:write_back_rebook": roles(PM, PR, CL, HM, HR, UC, scopes={OWN}),
+    "booking:write_back_retry": roles(PM, PR, CL, HM, HR, UC, scopes={OWN}),
+    "booking:clinical_system_link": roles(PM),
 }
 
 
@@ -290,6 +299,9 @@ BUILDERS = {
     ),
     "slot_id": lambda org, by: free_slot_at(org).public_id if org.is_practice else None,
     "session_id": lambda org, by: free_slot_at(org).schedule.public_id if org.is_practice else None,
+    "message_id": lambda org, by: (
+        write_back_exception_at(org) if org.is_practice else write_back_exception_at(made_by=org)
+    ).public_id,
 }
 
 

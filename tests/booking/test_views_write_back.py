@@ -1,0 +1,241 @@
+"""The sync-exceptions worklist and the practice's switch for its clinical-system link, as
+the hub receptionist, the practice's staff and outsiders use them."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from booking import tasks
+from booking.models import Booking, Slot, WriteBackMessage
+from booking.services import bookings
+from governance.models import AuditEvent
+from practices.clinical_systems import links
+from practices.clinical_systems.base import SlotConflict, Unavailable
+from practices.models import ClinicalSystemLink
+from tests.booking.write_back_builders import write_back_exception_at
+from tests.factories import PatientFactory
+from tests.governance.helpers import actor_for
+from tests.practices.fake_clinical_system import FakeClinicalSystem
+
+State = WriteBackMessage.State
+
+
+@pytest.fixture
+def link_a(practice_a):
+    return ClinicalSystemLink.objects.create(
+        practice=practice_a, base_url="http://practice-a.test/", enabled=True
+    )
+
+
+@pytest.fixture
+def practice_system(monkeypatch):
+    system = FakeClinicalSystem()
+    monkeypatch.setattr(links, "clinical_system_for", lambda link: system)
+    monkeypatch.setattr(tasks.deliver_write_back, "apply_async", lambda *a, **k: None)
+    return system
+
+
+@pytest.fixture
+def conflict(publish, hub_receptionist, hub_books_for_a, patient_a, link_a, practice_system):
+    """The hub booked the 7pm slot; the practice had just filled it in its own system."""
+    slots = list(publish()[0].slots.order_by("start"))
+    for number, slot in enumerate(slots):
+        slot.external_id = f"slot-{number}"
+        slot.save(update_fields=["external_id"])
+    booking = bookings.book_slot(by=actor_for(hub_receptionist), slot=slots[2], patient=patient_a)
+    practice_system.faults["book"] = [SlotConflict("DUPLICATE_REJECTED")]
+    message = WriteBackMessage.objects.get(booking=booking)
+    assert tasks.deliver_write_back(message.pk) == State.CONFLICT
+    message.refresh_from_db()
+    message.slots = slots
+    return message
+
+
+def test_the_hub_and_the_practice_both_see_a_conflict(
+    client_for, conflict, hub_receptionist, receptionist_practice_a, receptionist_practice_b
+):
+    url = reverse("booking:write_back_worklist")
+    for user in (hub_receptionist, receptionist_practice_a):
+        page = client_for(user).get(url)
+        assert page.status_code == 200
+        assert b"LOVELACE" in page.content
+        assert reverse("booking:write_back_exception", args=[conflict.public_id]).encode() in (
+            page.content
+        )
+    other = client_for(receptionist_practice_b).get(url)
+    assert b"LOVELACE" not in other.content
+    assert b"Every booking, cancellation and change has reached" in other.content
+
+
+def test_the_worklist_costs_the_same_queries_however_long(
+    client_for, hub_receptionist, hub, practice_a, django_assert_num_queries
+):
+    client = client_for(hub_receptionist)
+    url = reverse("booking:write_back_worklist")
+    write_back_exception_at(practice_a, made_by=hub)
+    client.get(url)  # warm the session and permission caches
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for _ in range(5):
+        write_back_exception_at(practice_a, made_by=hub, state=State.DEAD)
+    with django_assert_num_queries(len(one.captured_queries)):
+        page = client.get(url)
+    assert page.content.count(b"Gave up after repeated failures") == 5
+
+
+def test_a_conflict_offers_the_nearest_slots_and_rebooks_in_one_step(
+    client_for, conflict, hub_receptionist, practice_system
+):
+    client = client_for(hub_receptionist)
+    page = client.get(reverse("booking:write_back_exception", args=[conflict.public_id]))
+    assert page.status_code == 200
+    assert b"filled this slot in its own system" in page.content
+    nearest = conflict.slots[1]  # 15 minutes earlier: as near as the one after, and first
+    assert str(nearest.public_id).encode() in page.content
+    moved = client.post(
+        reverse("booking:write_back_rebook", args=[conflict.public_id]),
+        {"slot": nearest.public_id, "version": conflict.booking.version},
+    )
+    new_booking = Booking.objects.get(slot=nearest)
+    assert moved.status_code == 302
+    assert moved["Location"] == reverse("booking:confirmation", args=[new_booking.public_id])
+    old = Booking.objects.get(pk=conflict.booking_id)
+    assert old.status == Booking.Status.CANCELLED
+    assert new_booking.patient_id == old.patient_id
+    conflict.refresh_from_db()
+    assert conflict.resolved_at is not None
+    assert new_booking.write_back == Booking.WriteBack.PENDING
+    # Off the worklist, and the new booking reaches the practice system.
+    worklist = client.get(reverse("booking:write_back_worklist"))
+    assert b"LOVELACE" not in worklist.content
+    new_message = WriteBackMessage.objects.get(booking=new_booking)
+    assert tasks.deliver_write_back(new_message.pk) == State.DELIVERED
+    assert not WriteBackMessage.objects.filter(booking=old, operation="cancel").exists()
+    assert AuditEvent.objects.filter(action="write-back.rebook").exists()
+
+
+def test_rebooking_into_a_slot_just_taken_says_so(
+    client_for, conflict, hub_receptionist, practice_a
+):
+    taken = conflict.slots[1]
+    bookings.book_slot(
+        by=actor_for(hub_receptionist),
+        slot=taken,
+        patient=PatientFactory(registered_practice=practice_a),
+    )
+    response = client_for(hub_receptionist).post(
+        reverse("booking:write_back_rebook", args=[conflict.public_id]),
+        {"slot": taken.public_id, "version": conflict.booking.version},
+    )
+    assert response.status_code == 409
+    assert b"Someone has just booked that slot" in response.content
+    assert Booking.objects.get(pk=conflict.booking_id).status == Booking.Status.BOOKED
+
+
+def test_another_practice_cannot_see_or_act_on_a_conflict(client_for, conflict, practice_manager_b):
+    client = client_for(practice_manager_b)
+    assert (
+        client.get(reverse("booking:write_back_exception", args=[conflict.public_id])).status_code
+        == 404
+    )
+    response = client.post(
+        reverse("booking:write_back_rebook", args=[conflict.public_id]),
+        {"slot": conflict.slots[1].public_id, "version": conflict.booking.version},
+    )
+    assert response.status_code == 404
+    assert Booking.objects.get(pk=conflict.booking_id).status == Booking.Status.BOOKED
+
+
+def test_a_dead_write_back_is_sent_again_from_the_worklist(
+    client_for,
+    publish,
+    hub_receptionist,
+    hub_books_for_a,
+    patient_a,
+    link_a,
+    practice_system,
+    settings,
+):
+    settings.WRITE_BACK_MAX_ATTEMPTS = 1
+    slot = publish()[0].slots.first()
+    Slot.objects.filter(pk=slot.pk).update(external_id="slot-1")
+    slot.refresh_from_db()
+    booking = bookings.book_slot(by=actor_for(hub_receptionist), slot=slot, patient=patient_a)
+    message = WriteBackMessage.objects.get(booking=booking)
+    practice_system.faults["book"] = [Unavailable("503 Service Unavailable")]
+    assert tasks.deliver_write_back(message.pk) == State.DEAD
+    client = client_for(hub_receptionist)
+    page = client.get(reverse("booking:write_back_exception", args=[message.public_id]))
+    assert b"503 Service Unavailable" in page.content
+    assert b"Send to the practice system again" in page.content
+    sent = client.post(reverse("booking:write_back_retry", args=[message.public_id]))
+    assert sent.status_code == 302
+    message.refresh_from_db()
+    assert message.state == State.PENDING
+    assert tasks.deliver_write_back(message.pk) == State.DELIVERED
+    booking.refresh_from_db()
+    assert booking.write_back == Booking.WriteBack.CONFIRMED
+
+
+def test_a_conflict_cannot_be_sent_again(client_for, conflict, hub_receptionist):
+    response = client_for(hub_receptionist).post(
+        reverse("booking:write_back_retry", args=[conflict.public_id]), follow=True
+    )
+    assert b"Only a write-back that gave up or was refused" in response.content
+    conflict.refresh_from_db()
+    assert conflict.state == State.CONFLICT
+
+
+def test_bookings_into_vanished_slots_are_flagged(client_for, hub_receptionist, practice_a, hub):
+    message = write_back_exception_at(practice_a, made_by=hub, state=State.DELIVERED)
+    Slot.objects.filter(pk=message.booking.slot_id).update(vanished_at=timezone.now())
+    page = client_for(hub_receptionist).get(reverse("booking:write_back_worklist"))
+    assert b"Slots the practice system no longer offers" in page.content
+    assert reverse("booking:booking", args=[message.booking.public_id]).encode() in page.content
+
+
+# The practice's switch -------------------------------------------------------------------
+
+
+def test_the_practice_manager_turns_the_link_on_and_sees_its_state(
+    client_for, practice_manager_a, practice_a
+):
+    link = ClinicalSystemLink.objects.create(practice=practice_a, base_url="http://a.test/")
+    client = client_for(practice_manager_a)
+    page = client.get(reverse("booking:clinical_system_link"))
+    assert b"Turn the link on" in page.content
+    assert b"Never" in page.content  # no success yet
+    response = client.post(reverse("booking:clinical_system_link"), {"enabled": "on"}, follow=True)
+    assert b"The link is on" in response.content
+    assert b"Turn the link off" in response.content
+    link.refresh_from_db()
+    assert link.enabled and link.switched_by == practice_manager_a
+    assert AuditEvent.objects.filter(action="clinical-system-link.on").exists()
+
+
+def test_a_practice_without_a_link_is_told_how_to_get_one(client_for, practice_manager_a):
+    page = client_for(practice_manager_a).get(reverse("booking:clinical_system_link"))
+    assert b"no link to your clinical system yet" in page.content
+
+
+def test_only_the_practice_manager_may_switch(
+    client_for, practice_a, receptionist_practice_a, hub_manager
+):
+    ClinicalSystemLink.objects.create(practice=practice_a, base_url="http://a.test/")
+    for user in (receptionist_practice_a, hub_manager):
+        response = client_for(user).post(reverse("booking:clinical_system_link"), {"enabled": "on"})
+        assert response.status_code == 403
+    assert not ClinicalSystemLink.objects.get(practice=practice_a).enabled
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client, conflict):
+    for url in (
+        reverse("booking:write_back_worklist"),
+        reverse("booking:write_back_exception", args=[conflict.public_id]),
+        reverse("booking:clinical_system_link"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("login"))
