@@ -45,12 +45,12 @@ check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run -v1
 
 # Benchmarks (bench/README.md): a throwaway PostgreSQL and Redis, national-scale data,
-# then search, booking and storm figures. BENCH_ARGS passes options to bench/harness.py.
+# then search, booking and storm figures (no Node needed). BENCH_ARGS: bench/harness.py options.
 .PHONY: bench-small
-bench: install services
+bench: $(VENV)/.installed services
 	bench/services.sh $(BIN)/python -m bench --preset full $(BENCH_ARGS)
 
-bench-small: install services
+bench-small: $(VENV)/.installed services
 	bench/services.sh $(BIN)/python -m bench --preset small $(BENCH_ARGS)
 
 clean:
