@@ -348,6 +348,11 @@ class WriteBackMessage(models.Model):
     operation = models.CharField(max_length=10, choices=Operation.choices)
     state = models.CharField(max_length=12, choices=State.choices, default=State.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
+    in_doubt = models.BooleanField(
+        default=False,
+        help_text="An attempt may have reached the practice system (a timeout, a dropped "
+        "answer, a worker that died): look there before sending again",
+    )
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
     external_id = models.CharField(

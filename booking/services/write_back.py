@@ -5,9 +5,10 @@ The booking services call `enqueue_write_back` inside their own transaction, so 
 its message commit together; `transaction.on_commit` then hands the message id to Celery, and
 a beat job sweeps any message whose hand-over was lost. `deliver_write_back` claims one
 message under a row lock, talks to the practice system outside any transaction, and records
-what happened. GP Connect has no idempotency key, so any attempt after the first (a timeout,
-a dropped response, a worker that died mid-call) first looks for our appointment in the
-practice system, recognised by our booking reference, and only then books again.
+what happened. GP Connect has no idempotency key, so an attempt that follows one whose
+outcome is unknown (a timeout, a dropped response, a worker that died mid-call) first looks
+for our appointment in the practice system, recognised by our booking reference, and only
+then books again. A refusal that says nothing was done (503) needs no such look.
 
 Messages for one slot are delivered in the order they were written: a cancellation waits
 for the booking it cancels, and a new booking into a freed slot waits for the cancellation
@@ -35,6 +36,7 @@ from practices.clinical_systems.base import (
     ClinicalSystem,
     ClinicalSystemError,
     NotFound,
+    OutcomeUnknown,
     PracticeAppointment,
     Rejected,
     Requester,
@@ -188,12 +190,14 @@ def deliver_write_back(
     except NotFound as error:
         # The appointment has gone from the practice system: amending it cannot succeed.
         return _record(claimed, State.FAILED, error=_describe(error), policy=policy)
+    except OutcomeUnknown as error:
+        return _record(claimed, State.PENDING, error=_describe(error), policy=policy, doubt=True)
     except ClinicalSystemError as error:
         state = State.PENDING if error.retryable else State.FAILED
         return _record(claimed, state, error=_describe(error), policy=policy)
     except Exception as error:  # a bug or an unmapped network error: never drop the message
         logger.exception("Write-back %s failed unexpectedly", message_id)
-        return _record(claimed, State.PENDING, error=_describe(error), policy=policy)
+        return _record(claimed, State.PENDING, error=_describe(error), policy=policy, doubt=True)
     return _record(claimed, State.DELIVERED, external_id=done.external_id, policy=policy)
 
 
@@ -233,7 +237,8 @@ def claim_write_back(*, message_id: int, lease: datetime.timedelta) -> "Attempt 
             state__in=WriteBackMessage.OPEN_STATES,
         ).exists():
             return Outcome("waiting")
-        reconcile_first = message.attempts > 0
+        # A delivery still marked delivering here outlived its lease: its worker died.
+        reconcile_first = message.in_doubt or message.state == State.DELIVERING
         book = None
         if message.operation != Operation.BOOK:
             book = (
@@ -244,7 +249,10 @@ def claim_write_back(*, message_id: int, lease: datetime.timedelta) -> "Attempt 
         message.state = State.DELIVERING
         message.attempts += 1
         message.next_attempt_at = now + lease
-        message.save(update_fields=["state", "attempts", "next_attempt_at", "updated_at"])
+        message.in_doubt = True  # until this attempt's outcome is recorded
+        message.save(
+            update_fields=["state", "attempts", "in_doubt", "next_attempt_at", "updated_at"]
+        )
     return Attempt(
         message_id=message.pk,
         number=message.attempts,
@@ -291,6 +299,7 @@ def _request(booking: Booking) -> AppointmentRequest:
         reference=str(booking.public_id),
         booking_organisation_ods=booking.booking_organisation.ods_code,
         booking_organisation_name=booking.booking_organisation.name,
+        booking_organisation_phone=booking.booking_organisation.phone,
     )
 
 
@@ -400,8 +409,10 @@ def _record(
     policy: RetryPolicy,
     external_id: str = "",
     error: str = "",
+    doubt: bool = False,
 ) -> Outcome:
-    """Write the attempt's outcome, unless the message was taken back from us meanwhile."""
+    """Write the attempt's outcome, unless the message was taken back from us meanwhile.
+    `doubt`: the attempt may have changed the practice system without our knowing."""
     now = timezone.now()
     retry_in = None
     if state == State.PENDING and attempt.number >= policy.max_attempts:
@@ -418,6 +429,8 @@ def _record(
         message.state = state
         message.last_error = error
         message.external_id = external_id or message.external_id
+        # Doubt lasts until an attempt settles what the practice system holds.
+        message.in_doubt = state != State.DELIVERED and (doubt or attempt.reconcile_first)
         if state == State.PENDING:
             retry_in = max(policy.delay(attempt.number), 0.0)
             message.next_attempt_at = now + datetime.timedelta(seconds=retry_in)
@@ -544,10 +557,9 @@ def retry_write_back(*, by: Actor, message: WriteBackMessage) -> WriteBackMessag
             )
         if message.operation != Operation.CANCEL and not message.booking.is_live:
             raise InvalidBookingChange("The booking has been cancelled: there is nothing to send.")
-        # A fresh run of attempts; counting one keeps the first of them reconciling, as an
-        # earlier attempt may have reached the practice system.
+        # A fresh run of attempts; `in_doubt` still says whether to look first.
         message.state = State.PENDING
-        message.attempts = 1
+        message.attempts = 0
         message.next_attempt_at = timezone.now()
         message.save(update_fields=["state", "attempts", "next_attempt_at", "updated_at"])
         _update_booking(message)

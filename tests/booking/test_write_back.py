@@ -221,6 +221,8 @@ def test_an_unavailable_practice_system_is_retried_with_backoff(
     _make_due(message)
     assert _deliver(message) == State.DELIVERED
     assert len(practice_system.booked()) == 1
+    # A 503 says nothing was done: the retry books without looking first.
+    assert practice_system.calls == ["book", "book"]
 
 
 def test_backoff_grows_exponentially_with_jitter_up_to_a_cap(settings):
