@@ -33,6 +33,8 @@ class Command(BaseCommand):
         parser.add_argument("--port", default="8000")
 
     def handle(self, *args, port: str, **options) -> None:
+        # Stopping the demo (Ctrl-C or a plain kill) must stop what it started too.
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         children = [subprocess.Popen(command) for command in BACKGROUND]
         try:
             self._print_logins(port)
