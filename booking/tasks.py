@@ -7,11 +7,14 @@ so a retry lost with the broker is found by the sweep.
 
 import logging
 import random
+from dataclasses import asdict
 
 from celery import shared_task
 from django.conf import settings
 
-from booking.services import write_back
+from booking.services import slot_import, write_back
+from practices.clinical_systems.base import OutcomeUnknown, Unavailable
+from practices.models import ClinicalSystemLink
 
 logger = logging.getLogger(__name__)
 
@@ -65,3 +68,34 @@ def sweep_write_back() -> int:
     for message_id in due:
         deliver_write_back.delay(message_id)
     return len(due)
+
+
+@shared_task(
+    name="booking.import_practice_slots",
+    acks_late=True,
+    ignore_result=True,
+    autoretry_for=(Unavailable, OutcomeUnknown),
+    retry_backoff=30,
+    retry_jitter=True,
+    max_retries=3,
+)
+def import_practice_slots(link_id: int) -> dict:
+    """Bring one linked practice's free slots into the hub diary (searching changes nothing,
+    so a retry is always safe)."""
+    link = (
+        ClinicalSystemLink.objects.select_related("practice")
+        .filter(pk=link_id, enabled=True)
+        .first()
+    )
+    if link is None:
+        return {}
+    return asdict(slot_import.import_practice_slots(link=link))
+
+
+@shared_task(name="booking.import_all_practice_slots", ignore_result=True)
+def import_all_practice_slots() -> int:
+    """Beat: one import per practice whose link is on."""
+    link_ids = list(ClinicalSystemLink.objects.filter(enabled=True).values_list("pk", flat=True))
+    for link_id in link_ids:
+        import_practice_slots.delay(link_id)
+    return len(link_ids)

@@ -25,4 +25,9 @@ app.conf.beat_schedule = {
         "task": "booking.sweep_write_back",
         "schedule": float(os.environ.get("WRITE_BACK_SWEEP_SECONDS") or 30),
     },
+    # Linked practices' free slots from their own systems, reconciled with the hub's.
+    "import-all-practice-slots": {
+        "task": "booking.import_all_practice_slots",
+        "schedule": crontab(minute="*/15"),
+    },
 }

@@ -28,6 +28,7 @@ class FakeClinicalSystem:
     calls: list[str] = field(default_factory=list)
     requesters: list[Requester] = field(default_factory=list)
     taken_slots: set[str] = field(default_factory=set)
+    searched: list[tuple[datetime.date, datetime.date]] = field(default_factory=list)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     def _call(self, name: str, requester: Requester, action: Callable):
@@ -145,11 +146,13 @@ class FakeClinicalSystem:
         end: datetime.date,
     ) -> list[PracticeSlot]:
         def act() -> list[PracticeSlot]:
-            assert (end - start).days <= 14, "GP Connect searches at most 14 days at a time"
+            # Both days included, as GP Connect's client takes them: 14 days at most.
+            assert (end - start).days <= 13, "GP Connect searches at most 14 days at a time"
+            self.searched.append((start, end))
             return [
                 s
                 for s in self.free_slots
-                if start <= s.start.date() < end and s.external_id not in self.taken_slots
+                if start <= s.start.date() <= end and s.external_id not in self.taken_slots
             ]
 
         return self._call("search_free_slots", requester, act)
