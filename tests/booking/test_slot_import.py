@@ -224,3 +224,12 @@ def test_the_import_task_runs_the_import(link_a, practice_system):
     link_a.enabled = False
     link_a.save()
     assert tasks.import_practice_slots(link_a.pk) == {}
+
+
+def test_the_command_imports_now(link_a, practice_system, capsys):
+    from django.core.management import call_command
+
+    practice_system.free_slots = [_offer("s1", 2), _offer("s2", 3)]
+    call_command("import_practice_slots", practice=link_a.practice.ods_code)
+    assert "2 added" in capsys.readouterr().out
+    assert Slot.objects.filter(practice=link_a.practice).count() == 2
