@@ -128,12 +128,17 @@ def test_the_demo_diary_has_two_weeks_of_sessions_some_booked(demo):
     assert Booking.objects.filter(channel="hub").count() > 20
     assert Booking.objects.filter(channel="urgent-care").exists()
     assert slots.filter(hub_opens_at__isnull=True, urgent_care_opens_at__isnull=False).exists()
-    assert slots.filter(hub_opens_at__isnull=True, urgent_care_opens_at__isnull=True,
-                        online_opens_at__isnull=False).exists()
+    assert slots.filter(
+        hub_opens_at__isnull=True, urgent_care_opens_at__isnull=True, online_opens_at__isnull=False
+    ).exists()
 
     hub = Membership.objects.get(user__username="hub.reception")
     now = timezone.now()
-    found = free_slots_for(actor=Actor(user=hub.user, membership=hub), start=now,
-                           end=now + datetime.timedelta(days=14), limit=500)
+    found = free_slots_for(
+        actor=Actor(user=hub.user, membership=hub),
+        start=now,
+        end=now + datetime.timedelta(days=14),
+        limit=500,
+    )
     assert found
     assert "A99006" not in {slot.practice.ods_code for slot in found}

@@ -300,8 +300,12 @@ BUILDERS = {
     "slot_id": lambda org, by: free_slot_at(org).public_id if org.is_practice else None,
     "session_id": lambda org, by: free_slot_at(org).schedule.public_id if org.is_practice else None,
     "message_id": lambda org, by: (
-        write_back_exception_at(org) if org.is_practice else write_back_exception_at(made_by=org)
-    ).public_id,
+        (
+            write_back_exception_at(org)
+            if org.is_practice
+            else write_back_exception_at(made_by=org)
+        ).public_id
+    ),
 }
 
 
