@@ -10,6 +10,7 @@ from demo.diary import load_diary
 from demo.governance import load_governance
 from demo.hub import HUB, LOGINS, OTHERS, PRACTICES, DemoOrganisation, demo_password
 from demo.people import demo_patient, test_range_nhs_numbers
+from demo.practice_systems import link_practice_systems
 from governance.audit import Actor
 from patients.services import register_patient
 from practices import services
@@ -70,6 +71,7 @@ class Command(BaseCommand):
                 )
         load_governance(organisations, users, admin, rng)
         load_diary(organisations, users, admin, rng)
+        link_practice_systems(organisations)
 
     def _organisation(self, spec: DemoOrganisation, admin) -> Organisation:
         organisation = Organisation(

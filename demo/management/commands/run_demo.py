@@ -1,14 +1,18 @@
 """Serve the demo: start what it needs in the background, print the logins, run the site."""
 
 import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from demo.hub import LOGINS, demo_password
+from demo.practice_systems import SANDBOX_PORT, SANDBOX_URL
 
 BACKGROUND = [
     # Scheduled and write-back jobs run here, on the demo's filesystem queue.
@@ -26,6 +30,22 @@ BACKGROUND = [
 ]
 
 
+# The GP Connect sandbox plays the linked practices' own clinical systems.
+SANDBOX = [
+    sys.executable,
+    "manage.py",
+    "run_gpconnect_sandbox",
+    "--port",
+    str(SANDBOX_PORT),
+    "--quiet",
+]
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
 class Command(BaseCommand):
     help = "Run the demo site on http://127.0.0.1:8000/ with its background processes."
 
@@ -33,10 +53,15 @@ class Command(BaseCommand):
         parser.add_argument("--port", default="8000")
 
     def handle(self, *args, port: str, **options) -> None:
+        for taken in (port, str(SANDBOX_PORT)):
+            if not _port_free(int(taken)):
+                raise CommandError(f"Port {taken} is in use: stop what is using it first.")
         # Stopping the demo (Ctrl-C or a plain kill) must stop what it started too.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-        children = [subprocess.Popen(command) for command in BACKGROUND]
+        children = [subprocess.Popen(SANDBOX)]
         try:
+            self._import_from_sandbox()
+            children += [subprocess.Popen(command) for command in BACKGROUND]
             self._print_logins(port)
             call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
         finally:
@@ -48,6 +73,20 @@ class Command(BaseCommand):
                 except subprocess.TimeoutExpired:
                     child.kill()
 
+    def _import_from_sandbox(self) -> None:
+        """Wait for the sandbox, then bring the linked practices' own free slots into the
+        hub diary (beat repeats this every 15 minutes)."""
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"{SANDBOX_URL}/_health", timeout=1):  # noqa: S310
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            self.stderr.write("The GP Connect sandbox did not start; write-back will wait.")
+            return
+        call_command("import_practice_slots", stdout=self.stdout)
+
     def _print_logins(self, port: str) -> None:
         password = demo_password()
         self.stdout.write(self.style.SUCCESS(f"\nHub Diary is at http://127.0.0.1:{port}/\n"))
@@ -56,3 +95,7 @@ class Command(BaseCommand):
         for login in LOGINS:
             self.stdout.write(f"  {login.username.ljust(width)}  {login.what}")
         self.stdout.write(f"  {'admin'.ljust(width)}  Django admin at /admin/\n")
+        self.stdout.write(
+            f"Riverside and Kirkgate are linked to a GP Connect sandbox: watch bookings "
+            f"arrive at {SANDBOX_URL}/A99001 and {SANDBOX_URL}/A99002\n"
+        )
