@@ -123,39 +123,33 @@ def _other_side(agreement: SharingAgreement, organisation: Organisation) -> bool
     )
 
 
-@transaction.atomic
 def accept_agreement(*, by: Actor, agreement: SharingAgreement) -> SharingAgreement:
-    organisation = _require(by, Perm.MANAGE_AGREEMENTS)
-    agreement = SharingAgreement.objects.select_for_update().get(pk=agreement.pk)
-    if not _other_side(agreement, organisation):
-        raise PermissionDenied("Only the other organisation can accept a proposal.")
-    if agreement.status != SharingAgreement.Status.PROPOSED:
-        raise ValidationError("Only a proposed agreement can be accepted.")
-    agreement.status = SharingAgreement.Status.ACTIVE
-    agreement.decided_by, agreement.decided_at = by.user, timezone.now()
-    agreement.save()
-    Alert.objects.filter(reference=agreement.public_id, resolved_at__isnull=True).update(
-        resolved_at=timezone.now()
-    )
-    record_event(actor=by, action="agreement.accept", obj=agreement, reason=agreement.scope)
-    return agreement
+    return _answer_proposal(by=by, agreement=agreement, accept=True)
+
+
+def decline_agreement(*, by: Actor, agreement: SharingAgreement) -> SharingAgreement:
+    return _answer_proposal(by=by, agreement=agreement, accept=False)
 
 
 @transaction.atomic
-def decline_agreement(*, by: Actor, agreement: SharingAgreement) -> SharingAgreement:
+def _answer_proposal(*, by: Actor, agreement: SharingAgreement, accept: bool) -> SharingAgreement:
+    """The other side accepts or declines a proposal; its alerts are resolved either way."""
+    verb = "accept" if accept else "decline"
     organisation = _require(by, Perm.MANAGE_AGREEMENTS)
     agreement = SharingAgreement.objects.select_for_update().get(pk=agreement.pk)
     if not _other_side(agreement, organisation):
-        raise PermissionDenied("Only the other organisation can decline a proposal.")
+        raise PermissionDenied(f"Only the other organisation can {verb} a proposal.")
     if agreement.status != SharingAgreement.Status.PROPOSED:
-        raise ValidationError("Only a proposed agreement can be declined.")
-    agreement.status = SharingAgreement.Status.DECLINED
+        raise ValidationError(f"Only a proposed agreement can be {verb}ed.")
+    agreement.status = (
+        SharingAgreement.Status.ACTIVE if accept else SharingAgreement.Status.DECLINED
+    )
     agreement.decided_by, agreement.decided_at = by.user, timezone.now()
     agreement.save()
     Alert.objects.filter(reference=agreement.public_id, resolved_at__isnull=True).update(
         resolved_at=timezone.now()
     )
-    record_event(actor=by, action="agreement.decline", obj=agreement, reason=agreement.scope)
+    record_event(actor=by, action=f"agreement.{verb}", obj=agreement, reason=agreement.scope)
     return agreement
 
 
