@@ -22,6 +22,11 @@ urlpatterns = [
         name="booking_rebook",
     ),
     path(
+        "bookings/<uuid:booking_id>/amend/",
+        views.BookingAmendApi.as_view(),
+        name="booking_amend",
+    ),
+    path(
         "bookings/<uuid:booking_id>/status/",
         views.BookingStatusApi.as_view(),
         name="booking_status",

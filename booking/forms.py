@@ -461,6 +461,33 @@ class RebookForm(VersionedForm):
     )
 
 
+class AmendBookingForm(VersionedForm):
+    """What the appointment is for and the comment for the practice, changed after booking."""
+
+    description = forms.CharField(
+        label="What the appointment is for",
+        help_text="The practice sees this in its clinical system. For example, blood pressure "
+        "review",
+        max_length=100,
+        error_messages={
+            "max_length": "What the appointment is for must be 100 characters or fewer"
+        },
+    )
+    comment = forms.CharField(
+        label="Comment for the practice (optional)",
+        help_text="Anything the clinician should know before the appointment",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "nhsuk-js-character-count"}),
+        error_messages={"max_length": "The comment must be 500 characters or fewer"},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # As when booking: the character count warns, a hard maxlength would cut silently.
+        self.fields["comment"].widget.attrs.pop("maxlength", None)
+
+
 class BookingListForm(forms.Form):
     """The window of a bookings list: from a day, for some weeks."""
 

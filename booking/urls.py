@@ -15,6 +15,7 @@ urlpatterns = [
     path("bookings/", lists.bookings_made, name="bookings_made"),
     path("bookings/<uuid:booking_id>/", bookings.booking_detail, name="booking"),
     path("bookings/<uuid:booking_id>/booked/", book.confirmation, name="confirmation"),
+    path("bookings/<uuid:booking_id>/change/", bookings.booking_amend, name="booking_amend"),
     path("bookings/<uuid:booking_id>/cancel/", bookings.booking_cancel, name="booking_cancel"),
     path("bookings/<uuid:booking_id>/rebook/", bookings.booking_rebook, name="booking_rebook"),
     path(

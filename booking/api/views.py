@@ -33,7 +33,13 @@ from booking.selectors import (
     get_slot_for_booking_or_404,
     pooled_practices,
 )
-from booking.services.bookings import book_slot, cancel_booking, rebook, record_attendance
+from booking.services.bookings import (
+    amend_booking,
+    book_slot,
+    cancel_booking,
+    rebook,
+    record_attendance,
+)
 from governance.audit import Actor, record_event
 from governance.models import AuditEvent
 from governance.permissions import Perm, org_permissions
@@ -547,3 +553,71 @@ class BookingStatusApi(ApiView):
             expected_version=version,
         )
         return _booking_response(changed)
+
+
+class BookingAmendApi(ApiView):
+    """Change what the appointment is for, or the comment for the practice, if the booking
+    has not changed since the caller read it."""
+
+    not_found = "booking-not-found"
+
+    @extend_schema_serializer(component_name="BookingAmendRequest")
+    class InputSerializer(serializers.Serializer):
+        description = serializers.CharField(
+            max_length=100,
+            required=False,
+            help_text="What the appointment is for; the practice sees it. Unchanged if left out",
+        )
+        comment = serializers.CharField(
+            max_length=500,
+            required=False,
+            allow_blank=True,
+            help_text="For the practice; empty to remove it. Unchanged if left out",
+        )
+        version = serializers.IntegerField(min_value=1, required=False)
+
+        def validate(self, data: dict) -> dict:
+            if "description" not in data and "comment" not in data:
+                raise serializers.ValidationError(
+                    {"non_field_errors": ["Give a new description, a new comment or both."]}
+                )
+            return data
+
+    @extend_schema(
+        operation_id="bookings_amend",
+        summary="Change a booking's description or comment",
+        description=(
+            "Changes the details the practice sees; the time and place stay the same (to "
+            "change those, rebook). Only an appointment still to come can be changed. The "
+            "change is written to the practice's clinical system like the booking was. Send "
+            "the version you last saw: a booking changed since is 409 `booking-changed`."
+        ),
+        parameters=[IF_MATCH],
+        request=InputSerializer,
+        responses={
+            200: BookingSerializer,
+            **error_responses("booking-not-found", "booking-changed", "invalid-change"),
+        },
+        examples=[
+            OpenApiExample(
+                "Amend",
+                value={"comment": "Needs an interpreter (Polish)", "version": 3},
+                request_only=True,
+            )
+        ],
+        tags=["bookings"],
+    )
+    def post(self, request: Request, booking_id) -> Response:
+        booking = _booking_or_404(self.actor, booking_id)
+        given = self.InputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        version = if_match_version(request, data.get("version"))
+        amended = amend_booking(
+            by=self.actor,
+            booking=booking,
+            description=data.get("description", booking.description),
+            comment=data.get("comment", booking.comment),
+            expected_version=version,
+        )
+        return _booking_response(amended)

@@ -271,6 +271,59 @@ def rebook(
     return new_booking
 
 
+DESCRIPTION_MAX = 100
+COMMENT_MAX = 500
+
+
+def amend_booking(
+    *,
+    by: Actor,
+    booking: Booking,
+    description: str,
+    comment: str,
+    expected_version: int | None = None,
+) -> Booking:
+    """Change what the appointment is for and the comment for the practice. The practice
+    system is told through the outbox, in the same transaction."""
+    _may_manage(by, booking)
+    _allowed_for_patient(by, booking.patient, "booking.amend", obj=booking)
+    description, comment = description.strip(), comment.strip()
+    _check_details(description, comment)
+    with transaction.atomic():
+        booking = _lock_for_change(booking, expected_version)
+        if booking.status != Booking.Status.BOOKED or booking.start <= timezone.now():
+            raise InvalidBookingChange("Only an appointment that is still to come can be changed.")
+        if (booking.description, booking.comment) == (description, comment):
+            return booking  # nothing to change, nothing to tell the practice
+        booking.description, booking.comment = description, comment
+        booking.version += 1
+        booking.save(update_fields=["description", "comment", "version", "updated_at"])
+        enqueue_write_back(by=by, booking=booking, operation=WriteBackMessage.Operation.AMEND)
+        record_event(
+            actor=by,
+            action="booking.amend",
+            patient=booking.patient,
+            obj=booking,
+            purpose=Purpose.BOOK,
+        )
+    return booking
+
+
+def _check_details(description: str, comment: str) -> None:
+    fields = {}
+    if not description:
+        fields["description"] = ["Enter what the appointment is for"]
+    elif len(description) > DESCRIPTION_MAX:
+        fields["description"] = [
+            f"What the appointment is for must be {DESCRIPTION_MAX} characters or fewer"
+        ]
+    if len(comment) > COMMENT_MAX:
+        fields["comment"] = [f"The comment must be {COMMENT_MAX} characters or fewer"]
+    if fields:
+        first = next(iter(fields.values()))[0]
+        raise InvalidBookingChange(f"{first}.", fields=fields)
+
+
 def record_attendance(
     *, by: Actor, booking: Booking, status: str, expected_version: int | None = None
 ) -> Booking:

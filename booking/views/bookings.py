@@ -1,4 +1,5 @@
-"""One booking: see it, cancel it, move it to another slot, and record what happened."""
+"""One booking: see it, change its details, cancel it, move it to another slot, and record
+what happened."""
 
 from uuid import UUID
 
@@ -9,8 +10,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from booking import diaries
-from booking.errors import BookingChanged, BookingError, SlotTaken
-from booking.forms import AttendanceForm, CancelBookingForm, RebookForm, validate_uuid
+from booking.errors import BookingChanged, BookingError, InvalidBookingChange, SlotTaken
+from booking.forms import (
+    AmendBookingForm,
+    AttendanceForm,
+    CancelBookingForm,
+    RebookForm,
+    validate_uuid,
+)
 from booking.models import Booking
 from booking.selectors import get_slot_for_booking_or_404
 from booking.services import bookings as services
@@ -73,6 +80,42 @@ def booking_cancel(request: HttpRequest, booking_id: UUID) -> HttpResponse:
             messages.success(request, "Appointment cancelled. Tell the patient.")
             return redirect("booking:booking", booking_id=booking.public_id)
     return render(request, "booking/booking_cancel.html", {"booking": booking, "form": form})
+
+
+@staff_view(Perm.BOOK_FOR_PATIENTS)
+@require_http_methods(["GET", "POST"])
+def booking_amend(request: HttpRequest, booking_id: UUID) -> HttpResponse:
+    """Change what the appointment is for and the comment for the practice."""
+    booking = _load(request, booking_id)
+    form = AmendBookingForm(
+        request.POST or None,
+        initial={
+            "version": booking.version,
+            "description": booking.description,
+            "comment": booking.comment,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.amend_booking(
+                by=Actor.from_request(request),
+                booking=booking,
+                description=form.cleaned_data["description"],
+                comment=form.cleaned_data["comment"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except InvalidBookingChange as error:
+            fields = error.details.get("fields", {})
+            for name, problems in fields.items():
+                form.add_error(name, problems)
+            if not fields:
+                form.add_error(None, error.message)
+        except BookingError as error:
+            form.add_error(None, _message(error))
+        else:
+            messages.success(request, "Appointment details changed.")
+            return redirect("booking:booking", booking_id=booking.public_id)
+    return render(request, "booking/booking_amend.html", {"booking": booking, "form": form})
 
 
 @staff_view(Perm.BOOK_FOR_PATIENTS)

@@ -485,6 +485,50 @@ def test_an_amendment_changes_the_appointment_in_the_practice_system(
     assert appointment.description == "Medication review"
 
 
+def test_amending_a_booking_writes_its_amendment_with_it(
+    book, link_a, practice_system, hub_receptionist, enqueued, django_capture_on_commit_callbacks
+):
+    booking = book()
+    _deliver(_message(booking))
+    enqueued.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        bookings.amend_booking(
+            by=actor_for(hub_receptionist),
+            booking=booking,
+            description="Medication review",
+            comment="Needs an interpreter (Polish)",
+            expected_version=1,
+        )
+    amendment = _message(booking, Op.AMEND)
+    assert enqueued == [(amendment.pk, None)]
+    booking.refresh_from_db()
+    assert booking.write_back == Booking.WriteBack.PENDING
+    assert _deliver(amendment) == State.DELIVERED
+    [appointment] = practice_system.appointments.values()
+    assert (appointment.description, appointment.comment) == (
+        "Medication review",
+        "Needs an interpreter (Polish)",
+    )
+    booking.refresh_from_db()
+    assert booking.write_back == Booking.WriteBack.CONFIRMED
+
+
+def test_an_amendment_refused_by_its_version_check_writes_nothing(
+    book, link_a, practice_system, hub_receptionist
+):
+    booking = book()
+    _deliver(_message(booking))
+    with pytest.raises(bookings.BookingChanged):
+        bookings.amend_booking(
+            by=actor_for(hub_receptionist),
+            booking=booking,
+            description="Medication review",
+            comment="",
+            expected_version=7,
+        )
+    assert not WriteBackMessage.objects.filter(operation=Op.AMEND).exists()
+
+
 def test_rebooking_cancels_the_old_appointment_and_books_the_new_one(
     book, link_a, practice_system, hub_receptionist
 ):

@@ -119,6 +119,15 @@ class LinkedPractice:
             by=actor_for(self.receptionist), booking=booking, reason="Patient is better"
         )
 
+    def amend(self, booking: Booking, *, description: str, comment: str) -> Booking:
+        return bookings.amend_booking(
+            by=actor_for(self.receptionist),
+            booking=booking,
+            description=description,
+            comment=comment,
+            expected_version=booking.version,
+        )
+
 
 @pytest.fixture
 def linked_practice(transactional_db, sandbox, practice_a, hub, hub_receptionist):

@@ -1,8 +1,9 @@
 """Write-back under real faults, with real processes: Redis stopped while bookings are made, a
 worker killed with SIGKILL in the middle of delivering, a practice system answering half its
 calls with 503, a response dropped after the practice booked, and a slot the practice filled
-itself. Each compares the hub's bookings with the sandbox's ledger: zero lost, zero
-duplicated. The bookings each drove are reported at the end of the run."""
+itself; and an amendment reaching the practice's book. Each compares the hub's bookings with
+the sandbox's ledger: zero lost, zero duplicated. The bookings each drove are reported at the
+end of the run."""
 
 import os
 import signal
@@ -111,3 +112,25 @@ def test_a_slot_the_practice_filled_itself_becomes_a_conflict_in_the_worklist(
     ledger = sandbox.ledger(linked_practice.practice.ods_code)
     held = [a for a in ledger if filled.external_id in a["slot_ids"] and a["status"] == "booked"]
     assert len(held) == 1 and held[0]["reference"] != str(conflict.public_id)
+
+
+def test_an_amendment_reaches_the_practices_appointment_book(
+    linked_practice, worker, sandbox, record_property
+):
+    started = time.monotonic()
+    made = linked_practice.book(3)
+    settle(timeout=60)
+    changed = linked_practice.amend(
+        made[1], description="Medication review", comment="Needs an interpreter (Polish)"
+    )
+    assert changed.version == 2
+    settle(timeout=60)
+    compare_with_ledger(linked_practice, record_property, started)
+    amend = WriteBackMessage.objects.get(
+        booking=made[1], operation=WriteBackMessage.Operation.AMEND
+    )
+    assert amend.state == State.DELIVERED
+    ledger = sandbox.ledger(linked_practice.practice.ods_code)
+    details = {a["reference"]: (a["description"], a["comment"]) for a in ledger}
+    assert details[str(made[1].public_id)] == ("Medication review", "Needs an interpreter (Polish)")
+    assert details[str(made[0].public_id)] == ("Review", "")  # the others are as booked
