@@ -4,7 +4,8 @@ a patient's data asks `decide`, which writes an audit event whether it allows or
 Bases, in order: staff of the patient's registered practice (or an honorary contract
 there); an active sharing agreement covering the purpose, with the patient's consent where
 the purpose needs it; a live break-glass. Sensitive (S-flag) records never leave their
-practice. Nothing is cached: every call reads memberships, agreements and consent afresh.
+practice. The acting role's permissions are read once per Actor (once per request);
+agreements, consent and break-glass afresh on every call.
 """
 
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from governance.audit import Actor, record_event
 from governance.models import AuditEvent, BreakGlass, Consent, Scope, SharingAgreement
-from governance.permissions import Perm, org_permissions
+from governance.permissions import Perm
 from patients.models import Patient
 from practices.models import Organisation
 
@@ -93,13 +94,15 @@ def latest_consent_state(scope: str) -> Subquery:
     )
 
 
-def _evaluate(actor: Actor, patient: Patient, purpose: Purpose) -> Decision:
+def evaluate(actor: Actor, patient: Patient, purpose: Purpose) -> Decision:
+    """The decision without its audit event: for a caller that records it in the same
+    transaction as the action it allows (see `record_decision`)."""
     membership = actor.membership
     if actor.user is None or membership is None:
         return Decision(False, None, "not acting for an organisation")
     organisation = membership.organisation
     rule = PURPOSES[purpose]
-    if rule.perm not in org_permissions(actor.user, organisation):
+    if rule.perm not in actor.permissions:
         return Decision(False, None, "role does not allow this purpose")
 
     if organisation.pk == patient.registered_practice_id:
@@ -154,18 +157,33 @@ def register_care_relationship(check: Callable[[Organisation, Patient], bool]) -
 
 def decide(actor: Actor, patient: Patient, purpose: Purpose, *, action: str, obj=None) -> Decision:
     """May this actor use this patient's data for this purpose? Always audited."""
-    decision = _evaluate(actor, patient, purpose)
-    record_event(
+    decision = evaluate(actor, patient, purpose)
+    record_decision(actor, patient, purpose, decision, action=action, obj=obj)
+    return decision
+
+
+def record_decision(
+    actor: Actor,
+    patient: Patient,
+    purpose: Purpose,
+    decision: Decision,
+    *,
+    action: str,
+    obj=None,
+    reason: str = "",
+) -> AuditEvent:
+    """The audit event for a decision: its basis and outcome, with `reason` (if given) in
+    place of the decision's own."""
+    return record_event(
         actor=actor,
         action=action,
         patient=patient,
         obj=obj,
         purpose=purpose,
         basis=decision.basis or "",
-        reason=decision.reason,
+        reason=reason or decision.reason,
         outcome=AuditEvent.Outcome.ALLOWED if decision.allowed else AuditEvent.Outcome.DENIED,
     )
-    return decision
 
 
 def findable_patients(actor: Actor, purpose: Purpose) -> QuerySet[Patient]:
@@ -177,7 +195,7 @@ def findable_patients(actor: Actor, purpose: Purpose) -> QuerySet[Patient]:
         return Patient.objects.none()
     rule = PURPOSES[purpose]
     organisation = membership.organisation
-    if rule.perm not in org_permissions(actor.user, organisation):
+    if rule.perm not in actor.permissions:
         return Patient.objects.none()
     own = Q(registered_practice=organisation)
     if rule.scope is None:

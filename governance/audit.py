@@ -8,6 +8,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db import connection, transaction
 from django.http import HttpRequest
@@ -51,6 +52,14 @@ class Actor:
     request_id: str = ""
     client_address: str | None = None
 
+    @cached_property
+    def permissions(self) -> frozenset:
+        """What the acting role may do at the acting organisation (governance.permissions.Perm),
+        read once per Actor, that is once per request or job."""
+        from governance.permissions import membership_permissions
+
+        return membership_permissions(self.user, self.membership)
+
     @classmethod
     def from_request(cls, request: HttpRequest) -> "Actor":
         user = request.user if request.user.is_authenticated else None
@@ -92,13 +101,16 @@ def record_event(
     user = actor.user
     membership = actor.membership
     organisation = membership.organisation if membership else None
-    with transaction.atomic():
+    # No savepoint: if the event cannot be written, the action it records must not commit.
+    with transaction.atomic(savepoint=False):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
-        last = AuditEvent.objects.order_by("-sequence").only("sequence", "hash").first()
+        last_sequence, last_hash = AuditEvent.objects.order_by("-sequence").values_list(
+            "sequence", "hash"
+        ).first() or (0, GENESIS_HASH)
         event = AuditEvent(
-            sequence=(last.sequence + 1) if last else 1,
+            sequence=last_sequence + 1,
             occurred_at=timezone.now(),
             actor=user,
             actor_username=user.get_username() if user else "system",
@@ -116,7 +128,7 @@ def record_event(
             reason=reason[:300],
             request_id=actor.request_id[:64],
             client_address=actor.client_address,
-            previous_hash=last.hash if last else GENESIS_HASH,
+            previous_hash=last_hash,
         )
         event.hash = event_hash(event)
         event.save(force_insert=True)

@@ -7,7 +7,9 @@ membership is live (active, and within its dates), checked afresh on every call.
 
 from enum import StrEnum
 
+from django.contrib.contenttypes.models import ContentType
 from guardian.core import ObjectPermissionChecker
+from guardian.models import UserObjectPermission
 from guardian.shortcuts import assign_perm, remove_perm
 
 from governance.roles import Role
@@ -145,6 +147,25 @@ def org_permissions(user, organisation: Organisation | None) -> frozenset[Perm]:
     if not Membership.objects.live().filter(user=user, organisation=organisation).exists():
         return frozenset()
     held = set(ObjectPermissionChecker(user).get_user_perms(organisation))
+    return frozenset(perm for perm in Perm if perm.codename in held)
+
+
+def membership_permissions(user, membership: Membership | None) -> frozenset[Perm]:
+    """`org_permissions` at the organisation of a membership read in this request (so
+    known to be the user's): nothing once it has ended, otherwise one query."""
+    if membership is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    if membership.user_id != user.pk or not membership.is_live():
+        return frozenset()
+    if user.is_superuser:  # guardian grants superusers everything: keep its answer
+        return org_permissions(user, membership.organisation)
+    held = set(
+        UserObjectPermission.objects.filter(
+            user=user,
+            content_type=ContentType.objects.get_for_model(Organisation),
+            object_pk=str(membership.organisation_id),
+        ).values_list("permission__codename", flat=True)
+    )
     return frozenset(perm for perm in Perm if perm.codename in held)
 
 

@@ -229,6 +229,15 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} at {self.organisation.name}"
 
+    def is_live(self, at=None) -> bool:
+        """`MembershipQuerySet.live`, for a membership already read."""
+        at = at or timezone.now()
+        return (
+            self.is_active
+            and (self.starts_at is None or self.starts_at <= at)
+            and (self.ends_at is None or self.ends_at > at)
+        )
+
     def clean(self) -> None:
         allowed = ROLES_BY_KIND.get(self.organisation.kind, frozenset())
         if self.role not in allowed:

@@ -7,7 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from governance.access import Basis, Purpose, decide, findable_patients
+from governance.audit import Actor
 from governance.models import AuditEvent, BreakGlass, Consent, Scope, SharingAgreement
+from governance.permissions import org_permissions
 from governance.roles import Role
 from governance.services import end_agreement
 from tests.factories import PatientFactory, staff
@@ -209,3 +211,18 @@ def test_denied_page_views_leave_audit_events(client_for, receptionist_practice_
     event = _last_event()
     assert (event.action, event.patient, event.outcome) == ("patient.view", patient_a, "denied")
     assert event.request_id and event.client_address == "127.0.0.1"
+
+
+def test_an_actors_permissions_are_its_roles_read_once_and_none_once_it_ends(
+    receptionist_practice_a, practice_a, django_assert_num_queries
+):
+    actor = actor_for(receptionist_practice_a)
+    with django_assert_num_queries(1):
+        held = actor.permissions
+        assert actor.permissions is held  # read once per Actor, that is per request
+    assert held == org_permissions(receptionist_practice_a, practice_a) != frozenset()
+
+    ended = actor.membership
+    ended.starts_at = timezone.now() - datetime.timedelta(days=2)
+    ended.ends_at = timezone.now() - datetime.timedelta(minutes=1)
+    assert Actor(user=receptionist_practice_a, membership=ended).permissions == frozenset()
