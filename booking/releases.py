@@ -10,6 +10,7 @@ with the quota counts.
 import datetime
 from collections.abc import Iterable
 
+from django.db import connection
 from django.utils import timezone
 
 from booking import release_rules as rr
@@ -88,11 +89,13 @@ def release_columns(rules: Iterable[ReleaseRule], start: datetime.datetime) -> d
 
 def quota_use(*, schedule: Schedule, slot: Slot, organisation: Organisation) -> rr.QuotaUse:
     """Live bookings this organisation holds in the session, and at this practice on that
-    local day. Called under the session's row lock."""
+    local day. Inside a transaction, it first takes a lock on the practice's day, held to
+    commit, so that two bookings cannot both take the last place of a quota."""
+    local_day = timezone.localtime(slot.start, LONDON).date()
+    _lock_practice_day(slot.practice_id, local_day)
     live = Booking.objects.filter(booking_organisation=organisation).exclude(
         status=Booking.Status.CANCELLED
     )
-    local_day = timezone.localtime(slot.start, LONDON).date()
     day_start = datetime.datetime.combine(local_day, datetime.time(0), LONDON)
     day_end = datetime.datetime.combine(
         local_day + datetime.timedelta(days=1), datetime.time(0), LONDON
@@ -103,6 +106,20 @@ def quota_use(*, schedule: Schedule, slot: Slot, organisation: Organisation) -> 
             slot__practice_id=slot.practice_id, start__gte=day_start, start__lt=day_end
         ).count(),
     )
+
+
+# Names the advisory locks that serialise quota checks, one per practice and day.
+_QUOTA_LOCK_CLASS = 4_716_002
+
+
+def _lock_practice_day(practice_id: int, day: datetime.date) -> None:
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
+        return  # SQLite (the demo) serialises writers anyway
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+            [_QUOTA_LOCK_CLASS, f"{practice_id}:{day.isoformat()}"],
+        )
 
 
 def may_book(
@@ -129,10 +146,16 @@ def may_book(
     return rr.may_book(slot_facts, searcher_for(organisation), now, used=used, override=override)
 
 
-def may_see_slot(*, slot: Slot, organisation: Organisation, now: datetime.datetime) -> bool:
-    slot_facts = facts(
-        start=slot.start, practice_ods=slot.practice.ods_code, rules=slot.schedule.rules.all()
-    )
+def may_see(
+    *,
+    start: datetime.datetime,
+    practice_ods: str,
+    rules: Iterable[ReleaseRule],
+    organisation: Organisation,
+    now: datetime.datetime,
+) -> bool:
+    """May this organisation see a slot with these rules in search, now?"""
+    slot_facts = facts(start=start, practice_ods=practice_ods, rules=rules)
     return rr.may_see(slot_facts, searcher_for(organisation), now).allowed
 
 

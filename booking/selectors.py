@@ -5,17 +5,18 @@ pooled practices and by the searcher's audience's release window, stored on each
 """
 
 import datetime
+import uuid
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet, prefetch_related_objects
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from booking import releases
-from booking.models import Audience, Booking, Slot
+from booking.models import Audience, Booking, DeliveryChannel, ReleaseRule, Slot
 from governance.access import active_agreements
 from governance.audit import Actor
 from governance.models import Scope
-from practices.models import Organisation
+from practices.models import Clinician, Organisation
 
 
 def audience_for(organisation: Organisation) -> str:
@@ -61,6 +62,134 @@ def _released_to(audience: str, now: datetime.datetime) -> Q:
     return Q(**{f"{prefix}_opens_at__lte": now, f"{prefix}_closes_at__gt": now})
 
 
+@dataclass(frozen=True, slots=True)
+class PracticeRef:
+    id: int
+    ods_code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class SiteRef:
+    public_id: uuid.UUID
+    name: str
+    postcode: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClinicianRef:
+    public_id: uuid.UUID
+    title: str
+    given_name: str
+    family_name: str
+    gender: str
+
+    def __str__(self) -> str:
+        return " ".join(part for part in (self.title, self.given_name, self.family_name) if part)
+
+
+@dataclass(frozen=True, slots=True)
+class FreeSlot:
+    """A free slot as search shows it: what a receptionist chooses by, read as plain values
+    (building a page of model instances with their practice, site and clinician cost
+    several times the query). Attribute names are Slot's, so templates and SlotSerializer
+    take either; booking loads the Slot itself, under lock."""
+
+    pk: int
+    public_id: uuid.UUID
+    start: datetime.datetime
+    end: datetime.datetime
+    practice: PracticeRef
+    site: SiteRef
+    clinician: ClinicianRef | None
+    practitioner_role: str
+    delivery_channel: str
+    slot_type: str
+    restricted: bool
+    schedule_id: int | None
+
+    @property
+    def clinician_id(self) -> uuid.UUID | None:
+        return self.clinician.public_id if self.clinician else None
+
+    def get_practitioner_role_display(self) -> str:
+        return _ROLE_LABELS.get(self.practitioner_role, self.practitioner_role)
+
+    def get_delivery_channel_display(self) -> str:
+        return _CHANNEL_LABELS.get(self.delivery_channel, self.delivery_channel)
+
+
+_ROLE_LABELS = dict(Clinician.JobRole.choices)
+_CHANNEL_LABELS = dict(DeliveryChannel.choices)
+_FREE_SLOT_COLUMNS = (
+    "id",
+    "public_id",
+    "start",
+    "end",
+    "practitioner_role",
+    "delivery_channel",
+    "slot_type",
+    "restricted",
+    "schedule_id",
+    "practice_id",
+    "practice__ods_code",
+    "practice__name",
+    "site__public_id",
+    "site__name",
+    "site__postcode",
+    "clinician__public_id",
+    "clinician__title",
+    "clinician__given_name",
+    "clinician__family_name",
+    "clinician__gender",
+)
+
+
+def _free_slot(row: tuple) -> FreeSlot:
+    (pk, public_id, start, end, role, channel, slot_type, restricted, schedule_id) = row[:9]
+    (practice_id, ods_code, practice_name, site_id, site_name, postcode) = row[9:15]
+    clinician_id, title, given_name, family_name, gender = row[15:]
+    return FreeSlot(
+        pk=pk,
+        public_id=public_id,
+        start=start,
+        end=end,
+        practice=PracticeRef(practice_id, ods_code, practice_name),
+        site=SiteRef(site_id, site_name, postcode),
+        clinician=ClinicianRef(clinician_id, title, given_name, family_name, gender)
+        if clinician_id
+        else None,
+        practitioner_role=role,
+        delivery_channel=channel,
+        slot_type=slot_type,
+        restricted=restricted,
+        schedule_id=schedule_id,
+    )
+
+
+def _visible_to(organisation: Organisation, slots: list[FreeSlot], now) -> list[FreeSlot]:
+    """Drop the restricted slots (named ODS codes, organisation types) the searcher may not
+    see: their rules in one query, not one for each such slot."""
+    schedules = {s.schedule_id for s in slots if s.restricted}
+    if not schedules:
+        return slots
+    rules: dict[int, list[ReleaseRule]] = {}
+    for rule in ReleaseRule.objects.filter(schedule_id__in=schedules):
+        rules.setdefault(rule.schedule_id, []).append(rule)
+    return [
+        s
+        for s in slots
+        if not s.restricted
+        or releases.may_see(
+            start=s.start,
+            practice_ods=s.practice.ods_code,
+            rules=rules.get(s.schedule_id, ()),
+            organisation=organisation,
+            now=now,
+        )
+    ]
+
+
 def free_slots_for(
     *,
     actor: Actor,
@@ -69,7 +198,7 @@ def free_slots_for(
     filters: SlotFilters = SlotFilters(),
     limit: int = 50,
     after: tuple[datetime.datetime, int] | None = None,
-) -> list[Slot]:
+) -> list[FreeSlot]:
     """Free slots the acting organisation may book, in start order, a page at a time.
 
     `after` is the (start, id) of the last slot on the previous page (keyset pagination:
@@ -77,15 +206,15 @@ def free_slots_for(
     organisation = actor.membership.organisation
     audience = audience_for(organisation)
     now = timezone.now()
-    practice_ids = list(pooled_practices(organisation).values_list("pk", flat=True))
+    practices = list(pooled_practices(organisation).values_list("pk", flat=True))
     if filters.practices:
-        practice_ids = [pk for pk in practice_ids if pk in filters.practices]
-    if not practice_ids:
+        practices = [pk for pk in practices if pk in filters.practices]
+    if not practices:
         return []
     slots = Slot.objects.filter(
         _released_to(audience, now),
         status=Slot.Status.FREE,
-        practice_id__in=practice_ids,
+        practice_id__in=practices,
         start__gte=max(start, now),
         start__lt=end,
     )
@@ -112,23 +241,18 @@ def free_slots_for(
     # the page's own rows are read from the table (PostgreSQL before 17 cannot use the
     # practice list inside the index and keep start order; filtering heap rows instead
     # read thousands of other hubs' slots per page). Then those rows, with their joins.
-    def rows(candidates: QuerySet[Slot]) -> tuple[list[Slot], list[Slot]]:
+    def rows(candidates: QuerySet[Slot]) -> tuple[list[FreeSlot], list[FreeSlot]]:
         keys = candidates.order_by("start", "id").values("id")[:limit]
-        found = list(
-            Slot.objects.filter(id__in=keys)
-            .select_related("practice", "site", "clinician")
+        found = [
+            _free_slot(row)
+            for row in Slot.objects.filter(id__in=keys)
             .order_by("start", "id")
-        )
-        # The rules of restricted slots in two queries, not two for each such slot.
-        prefetch_related_objects([s for s in found if s.restricted], "schedule__rules")
-        return [
-            s
-            for s in found
-            if not s.restricted or releases.may_see_slot(slot=s, organisation=organisation, now=now)
-        ], found
+            .values_list(*_FREE_SLOT_COLUMNS)
+        ]
+        return _visible_to(organisation, found, now), found
 
     # Up to twice `limit` candidates are looked at, as many restricted slots may be hidden;
-    # the second half only when the first hid one (building rows is most of search's cost).
+    # the second half only when the first hid one.
     visible, first = rows(slots)
     if len(visible) < limit and len(first) == limit:
         last = first[-1]
@@ -137,7 +261,7 @@ def free_slots_for(
     return visible[:limit]
 
 
-def nearest_alternatives(*, actor: Actor, slot: Slot, limit: int = 3) -> list[Slot]:
+def nearest_alternatives(*, actor: Actor, slot: Slot, limit: int = 3) -> list[FreeSlot]:
     """Free slots like this one (same practitioner role and delivery channel) nearest in
     time, for when the chosen one has just been taken."""
     window = datetime.timedelta(days=7)

@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 
 from booking.api.errors import ApiError
 from governance.audit import Actor
-from governance.permissions import Perm, org_permissions
+from governance.permissions import Perm
 from practices.acting import live_memberships
 from practices.models import Membership
 
@@ -126,16 +126,16 @@ class ApiView(APIView):
     def initial(self, request: Request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)  # authentication, IsAuthenticated, throttles
         membership = acting_membership(request)
-        if self.permission not in org_permissions(request.user, membership.organisation):
-            raise ApiError(
-                "forbidden", f"Your role at {membership.organisation.name} does not allow this."
-            )
         self.actor = Actor(
             user=request.user,
             membership=membership,
             request_id=getattr(request._request, "request_id", ""),
             client_address=request.META.get("REMOTE_ADDR") or None,
         )
+        if self.permission not in self.actor.permissions:
+            raise ApiError(
+                "forbidden", f"Your role at {membership.organisation.name} does not allow this."
+            )
 
     def finalize_response(self, request: Request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -41,6 +41,32 @@ class SlotSerializer(serializers.Serializer):
     slot_type = serializers.CharField()
 
 
+_WHEN = serializers.DateTimeField()
+
+
+def slot_json(slot) -> dict:
+    """SlotSerializer's output, written out for search pages, where DRF's per-field
+    machinery cost more than the query (tests hold the two equal)."""
+    clinician = slot.clinician
+    return {
+        "id": str(slot.public_id),
+        "start": _WHEN.to_representation(slot.start),
+        "end": _WHEN.to_representation(slot.end),
+        "practice": {"ods_code": slot.practice.ods_code, "name": slot.practice.name},
+        "site": {
+            "id": str(slot.site.public_id),
+            "name": slot.site.name,
+            "postcode": slot.site.postcode,
+        },
+        "clinician": None
+        if clinician is None
+        else {"id": str(clinician.public_id), "name": str(clinician), "gender": clinician.gender},
+        "practitioner_role": slot.practitioner_role,
+        "delivery_channel": slot.delivery_channel,
+        "slot_type": slot.slot_type,
+    }
+
+
 class PatientSerializer(serializers.Serializer):
     nhs_number = serializers.CharField()
     given_name = serializers.CharField()

@@ -22,7 +22,7 @@ from rest_framework.response import Response
 
 from booking.api.base import ApiView, decode_cursor, encode_cursor, etag, if_match_version
 from booking.api.errors import ApiError, error_responses
-from booking.api.serializers import BookingSerializer, SlotSerializer
+from booking.api.serializers import BookingSerializer, SlotSerializer, slot_json
 from booking.diaries import get_booking_for_or_404, local_midnight
 from booking.models import Booking, DeliveryChannel, Slot
 from booking.selectors import (
@@ -195,7 +195,8 @@ class SlotSearchApi(ApiView):
             if len(found) > size
             else None
         )
-        return Response(self.OutputSerializer({"results": page, "next_cursor": next_cursor}).data)
+        # OutputSerializer documents this shape; slot_json writes it (see there).
+        return Response({"results": [slot_json(s) for s in page], "next_cursor": next_cursor})
 
     def _filters(self, data: dict) -> SlotFilters:
         """The selector's filters, with ODS codes and site ids turned into keys; a practice

@@ -199,6 +199,31 @@ def test_search_returns_free_slots_in_start_order_with_offsets(
     assert response.json()["next_cursor"] is None
 
 
+def test_search_results_are_exactly_what_the_slot_schema_describes(
+    publish, hub_receptionist, hub_books_for_a
+):
+    """Search writes its rows by hand (slot_json) for speed; SlotSerializer documents them.
+    The two must agree, for a named clinician and for a role alone."""
+    from booking.api.serializers import SlotSerializer, slot_json
+    from booking.selectors import free_slots_for
+    from governance.audit import Actor
+    from practices.models import Membership
+
+    named = slots_of(publish()[0])
+    Slot.objects.filter(pk=named[1].pk).update(clinician=None)
+    membership = Membership.objects.get(user=hub_receptionist)
+    actor = Actor(user=hub_receptionist, membership=membership)
+    now = timezone.now()
+    found = free_slots_for(actor=actor, start=now, end=now + datetime.timedelta(days=14))
+    assert any(s.clinician is None for s in found) and any(s.clinician for s in found)
+    for free_slot in found:
+        model = Slot.objects.select_related("practice", "site", "clinician").get(pk=free_slot.pk)
+        assert slot_json(free_slot) == dict(SlotSerializer(model).data)
+        assert slot_json(free_slot) == dict(SlotSerializer(free_slot).data)
+    response = token_client(hub_receptionist).get(SEARCH)
+    assert response.json()["results"] == [json.loads(json.dumps(slot_json(s))) for s in found]
+
+
 def test_search_filters_narrow_the_slots(
     publish, hub_receptionist, hub_books_for_a, hub, practice_b, practice_manager_b
 ):
