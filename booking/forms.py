@@ -417,11 +417,39 @@ class BookingDetailsForm(NHSForm):
         widget=forms.Textarea(attrs={"rows": 4, "class": "nhsuk-js-character-count"}),
     )
 
+    # Set when booking despite an embargo, cut-off or quota, by someone who may set the
+    # practice's rules aside; the service checks that they may.
+    override = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    override_reason = forms.CharField(
+        label="Reason for overriding the rule",
+        help_text="Why this patient needs this slot. The practice sees it, and the override "
+        "is recorded in the audit trail.",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "nhsuk-js-character-count"}),
+        error_messages={"max_length": "The reason must be 500 characters or fewer"},
+    )
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         # The character count component counts and warns; a hard maxlength would cut
         # pasted text silently.
         self.fields["comment"].widget.attrs.pop("maxlength", None)
+        self.fields["override_reason"].widget.attrs.pop("maxlength", None)
+
+    def clean_override_reason(self) -> str:
+        return self.cleaned_data["override_reason"].strip()
+
+    def clean(self):
+        data = super().clean()
+        missing = not data.get("override_reason") and "override_reason" not in self.errors
+        if data.get("override") and missing:
+            self.add_error("override_reason", "Enter a reason for overriding the rule")
+        return data
+
+    def reason_to_override(self) -> str:
+        """The override reason, when the booker chose to override; otherwise nothing."""
+        return self.cleaned_data["override_reason"] if self.cleaned_data["override"] else ""
 
 
 class VersionedForm(NHSForm):

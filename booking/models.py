@@ -271,6 +271,10 @@ class Booking(models.Model):
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancellation_reason = models.CharField(max_length=200, blank=True)
+    # Why a release rule (embargo, cut-off, quota) was set aside for this booking; the audit
+    # trail's booking.rule-override event names the rule. A database default too, so rows
+    # copied in without it (the bench loader) still load.
+    rule_override_reason = models.CharField(max_length=500, blank=True, default="", db_default="")
     version = models.PositiveIntegerField(default=1)
     idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
     write_back = models.CharField(

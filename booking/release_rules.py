@@ -226,11 +226,16 @@ class QuotaUse:
 
 @dataclass(frozen=True)
 class Verdict:
-    """The answer: allowed or not, a stable `code`, and a plain-English `reason`."""
+    """The answer: allowed or not, a stable `code`, and a plain-English `reason`.
+
+    `overridden` names the refusal an override lifted (only when `code` is OVERRIDDEN), so
+    the audit trail can say which rule was set aside.
+    """
 
     allowed: bool
     code: Code
     reason: str
+    overridden: Code | None = None
 
 
 @dataclass(frozen=True)
@@ -416,7 +421,9 @@ def _decide(
     best = min(refusals, key=lambda r: (_REFUSAL_RANK[r.code], r.opens, r.index))
     refusal = Verdict(False, best.code, _refusal_reason(best, searcher, used))
     if override and best.code in OVERRIDABLE:
-        return Verdict(True, Code.OVERRIDDEN, f"Allowed by override. {refusal.reason}")
+        return Verdict(
+            True, Code.OVERRIDDEN, f"Allowed by override. {refusal.reason}", overridden=best.code
+        )
     return refusal
 
 

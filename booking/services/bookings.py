@@ -27,7 +27,7 @@ from booking.selectors import nearest_alternatives
 from booking.services.write_back import enqueue_write_back
 from governance.access import Purpose, decide
 from governance.audit import Actor, record_event
-from governance.permissions import Perm, org_permissions
+from governance.permissions import Perm, has_org_permission, org_permissions
 from patients.models import Patient
 
 CHANNEL_FOR_KIND = {
@@ -59,6 +59,13 @@ def _require_booking_role(actor: Actor) -> None:
 def _allowed_for_patient(actor: Actor, patient: Patient, action: str, obj=None) -> None:
     if not decide(actor, patient, Purpose.BOOK, action=action, obj=obj):
         raise Http404("No patient found.")
+
+
+def may_override_rules(*, by: Actor, slot: Slot) -> bool:
+    """Whether `by` may book past a slot's embargo, cut-off or quota, with a reason: only
+    someone who runs the sessions of the practice that owns the slot (a hub receptionist,
+    say, who also works there). The practice's own rules are its staff's to set aside."""
+    return has_org_permission(by.user, Perm.MANAGE_SESSIONS, slot.practice)
 
 
 def book_slot(
@@ -138,9 +145,7 @@ def _book_locked(
         if slot.status == Slot.Status.BOOKED:
             raise _taken(by, slot)
         raise SlotNotBookable("This slot is no longer available.", reason_code="not-free")
-    override = bool(override_reason) and Perm.MANAGE_SESSIONS in org_permissions(
-        by.user, organisation
-    )
+    override = bool(override_reason.strip()) and may_override_rules(by=by, slot=slot)
     verdict = releases.may_book(
         slot=slot,
         schedule=schedule,
@@ -150,6 +155,7 @@ def _book_locked(
     )
     if not verdict.allowed:
         raise SlotNotBookable(verdict.reason, reason_code=verdict.code)
+    overridden = verdict.overridden is not None  # the rule that was set aside, if any
     booking = Booking.objects.create(
         slot=slot,
         patient=patient,
@@ -159,6 +165,7 @@ def _book_locked(
         description=description[:100],
         comment=comment[:500],
         idempotency_key=idempotency_key,
+        rule_override_reason=override_reason.strip()[:500] if overridden else "",
         clinician_id=slot.clinician_id,
         start=slot.start,
         end=slot.end,
@@ -173,15 +180,15 @@ def _book_locked(
         obj=booking,
         purpose=Purpose.BOOK,
         basis="",
-        reason=f"override:{verdict.code}" if override else "",
+        reason=f"override:{verdict.overridden}" if overridden else "",
     )
-    if override:
+    if overridden:
         record_event(
             actor=by,
             action="booking.rule-override",
             patient=patient,
             obj=booking,
-            reason=verdict.code,
+            reason=str(verdict.overridden),
         )
     return booking
 

@@ -6,15 +6,17 @@ from uuid import UUID
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
-from booking import diaries
+from booking import diaries, releases
 from booking.errors import IdempotencyKeyReused, SlotNotBookable, SlotTaken
 from booking.forms import BookingDetailsForm, new_idempotency_key, validate_uuid
 from booking.models import Slot
+from booking.release_rules import OVERRIDABLE
 from booking.selectors import get_slot_for_booking_or_404, nearest_alternatives
-from booking.services.bookings import book_slot
+from booking.services.bookings import book_slot, may_override_rules
 from governance.access import Purpose
 from governance.audit import Actor
 from governance.permissions import Perm
@@ -51,7 +53,10 @@ def find_patient(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def book(request: HttpRequest, slot_id: UUID) -> HttpResponse:
     """Steps three and four: what the appointment is for, and confirm. A taken slot shows
-    the nearest alternatives, each bookable in one step with the same details."""
+    the nearest alternatives, each bookable in one step with the same details. A slot the
+    release rules refuse shows why, and the alternatives; when the refusal is one that can
+    be overridden (embargo, cut-off, quota) and the booker runs the practice's sessions, it
+    can be booked anyway with a reason."""
     actor = Actor.from_request(request)
     slot = get_slot_for_booking_or_404(actor=actor, public_id=slot_id)
     patient = chosen_patient(request, request.POST.get("patient") or request.GET.get("patient"))
@@ -62,6 +67,7 @@ def book(request: HttpRequest, slot_id: UUID) -> HttpResponse:
         initial={"patient": patient.public_id, "idempotency_key": new_idempotency_key()},
     )
     alternatives = []
+    refusal = None  # why the release rules refuse the booking, when they do
     if request.method == "GET" and slot.status != Slot.Status.FREE:
         form.add_error(None, "This slot is no longer free. Choose another.")
         alternatives = nearest_alternatives(actor=actor, slot=slot)
@@ -74,19 +80,42 @@ def book(request: HttpRequest, slot_id: UUID) -> HttpResponse:
                 description=form.cleaned_data["description"],
                 comment=form.cleaned_data["comment"],
                 idempotency_key=form.cleaned_data["idempotency_key"],
+                override_reason=form.reason_to_override(),
             )
         except SlotTaken as taken:
             form.add_error(None, taken.message)
             alternatives = taken.alternatives
-        except (SlotNotBookable, IdempotencyKeyReused) as refused:
+        except SlotNotBookable as refused:
+            refusal = refused
+            alternatives = nearest_alternatives(actor=actor, slot=slot)
+        except IdempotencyKeyReused as refused:
             form.add_error(None, refused.message)
         else:
             return redirect("booking:confirmation", booking_id=booking.public_id)
+    elif request.method == "POST" and form.data.get("override"):
+        # Overriding, but the details need fixing first: say again why the rules refuse.
+        verdict = releases.may_book(
+            slot=slot,
+            schedule=slot.schedule,
+            organisation=actor.membership.organisation,
+            now=timezone.now(),
+        )
+        if not verdict.allowed:
+            refusal = SlotNotBookable(verdict.reason, reason_code=verdict.code)
+    offer_override = (
+        refusal is not None
+        and refusal.reason_code in OVERRIDABLE
+        and may_override_rules(by=actor, slot=slot)
+    )
+    if refusal is not None and not offer_override:
+        form.add_error(None, refusal.message)
     context = {
         "slot": slot,
         "patient": patient,
         "form": form,
         "alternatives": [(alt, new_idempotency_key()) for alt in alternatives],
+        "refusal": refusal,
+        "offer_override": offer_override,
     }
     return render(request, "booking/book.html", context)
 

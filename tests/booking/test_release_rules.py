@@ -413,6 +413,15 @@ def test_override_lifts_embargo_cut_off_and_quota_and_says_so(rule, now, used, r
     assert (without.allowed, without.code) == (False, refused_code)
     assert (overridden.allowed, overridden.code) == (True, Code.OVERRIDDEN)
     assert overridden.reason == f"Allowed by override. {without.reason}"
+    assert overridden.overridden == refused_code  # the audit trail names the rule set aside
+
+
+def test_an_override_that_was_not_needed_is_not_reported_as_one():
+    slot = slot_with(ReleaseRule(Audience.HUB))
+
+    verdict = may_book(slot, hub, london(2026, 4, 1, 9), used=NOTHING_USED, override=True)
+
+    assert (verdict.allowed, verdict.code, verdict.overridden) == (True, Code.RELEASED, None)
 
 
 def test_override_does_not_release_a_slot_to_someone_it_was_not_released_to():
