@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from booking import diaries
-from booking.forms import PublishSessionForm, ReasonForm, release_forms
+from booking.forms import PublishSessionForm, ReasonForm, ReleaseRulesForm
 from booking.models import Slot
 from booking.releases import describe_rules
 from booking.services import sessions
@@ -26,12 +26,11 @@ from practices.decorators import staff_view
 def session_publish(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = PublishSessionForm(data, practice=request.acting.organisation)
-    releases = release_forms(data)
-    if data is not None and form.is_valid() and all(r.is_valid() for r in releases):
-        rules = tuple(spec for r in releases if (spec := r.spec())) + form.widening()
+    rules = ReleaseRulesForm(data)
+    if data is not None and all([form.is_valid(), rules.is_valid()]):
         try:
             published = sessions.publish_sessions(
-                by=Actor.from_request(request), rules=rules, **form.session()
+                by=Actor.from_request(request), rules=rules.specs(), **form.session()
             )
         except ValidationError as error:
             apply_service_errors(form, error)
@@ -42,7 +41,7 @@ def session_publish(request: HttpRequest) -> HttpResponse:
                 "Session published." if count == 1 else f"{count} weekly sessions published.",
             )
             return redirect("booking:session", session_id=published[0].public_id)
-    context = {"form": form, "releases": releases}
+    context = {"form": form, "rules": rules}
     return render(request, "booking/session_form.html", context)
 
 

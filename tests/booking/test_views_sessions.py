@@ -93,6 +93,8 @@ def test_release_rules_embargoes_quotas_ods_codes_and_widening_are_published(
             "urgent-care-opens": "on-day",
             "urgent-care-days_before": "0",
             "widen": "on",
+            "widen_hours": "2",
+            "widen_to": ["urgent-care", "online"],
         },
     )
     response = client_for(practice_manager_a).post(reverse("booking:session_publish"), form)
