@@ -28,6 +28,7 @@ urlpatterns = [
     path("practice/bookings/", lists.practice_bookings, name="practice_bookings"),
     path("sessions/new/", sessions.session_publish, name="session_publish"),
     path("sessions/<uuid:session_id>/", sessions.session_detail, name="session"),
+    path("sessions/<uuid:session_id>/rules/", sessions.session_rules, name="session_rules"),
     path("sessions/<uuid:session_id>/cancel/", sessions.session_cancel, name="session_cancel"),
     path("sessions/<uuid:session_id>/run-sheet/", sessions.run_sheet, name="run_sheet"),
     path("slots/<uuid:slot_id>/block/", sessions.slot_block, name="slot_block"),

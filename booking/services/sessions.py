@@ -133,15 +133,22 @@ def _rule_fields(spec: RuleSpec) -> dict:
 
 @transaction.atomic
 def set_release_rules(*, by: Actor, schedule: Schedule, rules: tuple[RuleSpec, ...]) -> Schedule:
-    """Replace a session's release rules and re-stamp its slots' release windows."""
+    """Replace a session's release rules and re-stamp its slots' release windows, in one
+    transaction: a booking made meanwhile is judged by the old rules or the new, never a
+    mixture. Bookings already made stand."""
     practice = _practice_of(by)
     schedule = Schedule.objects.select_for_update().get(pk=schedule.pk)
     if schedule.practice_id != practice.pk:
         raise PermissionDenied("This is another practice's session.")
+    if schedule.status == Schedule.Status.CANCELLED:
+        raise ValidationError("This session is cancelled: its release rules cannot be changed.")
+    if schedule.ends_at <= timezone.now():
+        raise ValidationError("This session has ended: its release rules cannot be changed.")
+    rule_rows = [ReleaseRule(schedule=schedule, **_rule_fields(spec)) for spec in rules]
+    for row in rule_rows:
+        row.full_clean(exclude=["schedule"])
     schedule.rules.all().delete()
-    rule_rows = ReleaseRule.objects.bulk_create(
-        ReleaseRule(schedule=schedule, **_rule_fields(spec)) for spec in rules
-    )
+    rule_rows = ReleaseRule.objects.bulk_create(rule_rows)
     slots = list(schedule.slots.all())
     for slot in slots:
         for name, value in releases.release_columns(rule_rows, slot.start).items():

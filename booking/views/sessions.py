@@ -1,5 +1,5 @@
-"""Practice staff: publish sessions, see one session, block and unblock its slots, cancel
-it, and print its run-sheet."""
+"""Practice staff: publish sessions, see one session, change who may book it, block and
+unblock its slots, cancel it, and print its run-sheet."""
 
 from uuid import UUID
 
@@ -7,11 +7,12 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from booking import diaries
 from booking.forms import PublishSessionForm, ReasonForm, ReleaseRulesForm
-from booking.models import Slot
+from booking.models import Schedule, Slot
 from booking.releases import describe_rules
 from booking.services import sessions
 from frontend.forms import apply_service_errors
@@ -59,8 +60,39 @@ def session_detail(request: HttpRequest, session_id: UUID) -> HttpResponse:
         "rows": rows,
         "to_rebook": booked if schedule.status == schedule.Status.CANCELLED else [],
         "released_to": describe_rules(schedule.rules.all()),
+        "rules_can_change": _rules_can_change(schedule),
     }
     return render(request, "booking/session_detail.html", context)
+
+
+@staff_view(Perm.MANAGE_SESSIONS)
+@require_http_methods(["GET", "POST"])
+def session_rules(request: HttpRequest, session_id: UUID) -> HttpResponse:
+    """Change who may book a published session's slots, from when, until when and how many.
+    Bookings already made stand; free slots follow the new rules at once."""
+    schedule = diaries.get_practice_session_or_404(
+        practice=request.acting.organisation, public_id=session_id
+    )
+    if not _rules_can_change(schedule):
+        return render(request, "booking/session_rules.html", {"schedule": schedule})
+    data = request.POST if request.method == "POST" else None
+    rules = ReleaseRulesForm(data, rules=list(schedule.rules.all()))
+    if data is not None and rules.is_valid():
+        try:
+            sessions.set_release_rules(
+                by=Actor.from_request(request), schedule=schedule, rules=rules.specs()
+            )
+        except ValidationError as error:
+            rules.add_service_error(error)
+        else:
+            messages.success(request, "Release rules saved. Free slots follow them from now on.")
+            return redirect("booking:session", session_id=schedule.public_id)
+    context = {"schedule": schedule, "rules": rules}
+    return render(request, "booking/session_rules.html", context)
+
+
+def _rules_can_change(schedule: Schedule) -> bool:
+    return schedule.status != schedule.Status.CANCELLED and schedule.ends_at > timezone.now()
 
 
 @staff_view(Perm.MANAGE_SESSIONS)

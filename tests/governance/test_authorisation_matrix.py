@@ -154,6 +154,7 @@ MATRIX: dict[str, dict] = {
     "booking:practice_bookings": roles(PM, PR),
     "booking:session_publish": roles(PM, PR),
     "booking:session": roles(PM, PR, scopes={OWN}),
+    "booking:session_rules": roles(PM, PR, scopes={OWN}),
     "booking:session_cancel": roles(PM, PR, scopes={OWN}),
     "booking:run_sheet": roles(PM, PR, scopes={OWN}),
     "booking:slot_block": roles(PM, PR, scopes={OWN}),
