@@ -131,6 +131,7 @@ def _booking_client(job: dict) -> dict:
     from booking.errors import SlotNotBookable, SlotTaken
     from booking.models import Slot
     from booking.services.bookings import book_slot
+    from governance.audit import Actor
     from patients.models import Patient
 
     actor = actor_for(job["user_id"], job["hub_id"])
@@ -145,10 +146,12 @@ def _booking_client(job: dict) -> dict:
             break
         began = time.perf_counter()
         try:
-            # As the API would: load the slot and the patient, then book.
+            # As an API request would: a new Actor (its permissions read afresh), the
+            # slot and the patient loaded, then the booking.
+            by = Actor(user=actor.user, membership=actor.membership, request_id="bench")
             slot = Slot.objects.get(pk=slot_id)
             patient = Patient.objects.get(pk=patient_id)
-            book_slot(by=actor, slot=slot, patient=patient, description="Bench booking")
+            book_slot(by=by, slot=slot, patient=patient, description="Bench booking")
             outcomes["booked"] += 1
         except (SlotTaken, SlotNotBookable) as error:
             outcomes[f"refused: {type(error).__name__}"] += 1
@@ -226,6 +229,7 @@ def _storm_client(job: dict) -> dict:
     from booking.errors import SlotNotBookable, SlotTaken
     from booking.models import Slot
     from booking.services.bookings import book_slot
+    from governance.audit import Actor
     from patients.models import Patient
 
     actors = [actor_for(user_id, job["hub_id"]) for user_id in job["user_ids"]]
@@ -242,7 +246,8 @@ def _storm_client(job: dict) -> dict:
                 time.sleep(0.001)
             for _ in range(job["attempts_per_thread"]):
                 try:
-                    book_slot(by=actor, slot=rng.choice(slots), patient=rng.choice(patients))
+                    by = Actor(user=actor.user, membership=actor.membership, request_id="bench")
+                    book_slot(by=by, slot=rng.choice(slots), patient=rng.choice(patients))
                     outcome = "booked"
                 except (SlotTaken, SlotNotBookable):
                     outcome = "taken"

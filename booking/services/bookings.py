@@ -25,9 +25,9 @@ from booking.errors import (
 from booking.models import Booking, Schedule, Slot, WriteBackMessage
 from booking.selectors import nearest_alternatives
 from booking.services.write_back import enqueue_write_back
-from governance.access import Purpose, decide
+from governance.access import Decision, Purpose, decide, evaluate, record_decision
 from governance.audit import Actor, record_event
-from governance.permissions import Perm, has_org_permission, org_permissions
+from governance.permissions import Perm, has_org_permission
 from patients.models import Patient
 
 CHANNEL_FOR_KIND = {
@@ -50,15 +50,15 @@ TRANSITIONS = {
 
 
 def _require_booking_role(actor: Actor) -> None:
-    if actor.membership is None or Perm.BOOK_FOR_PATIENTS not in org_permissions(
-        actor.user, actor.membership.organisation
-    ):
+    if actor.membership is None or Perm.BOOK_FOR_PATIENTS not in actor.permissions:
         raise PermissionDenied("Your role does not book appointments.")
 
 
-def _allowed_for_patient(actor: Actor, patient: Patient, action: str, obj=None) -> None:
-    if not decide(actor, patient, Purpose.BOOK, action=action, obj=obj):
+def _allowed_for_patient(actor: Actor, patient: Patient, action: str, obj=None) -> Decision:
+    decision = decide(actor, patient, Purpose.BOOK, action=action, obj=obj)
+    if not decision:
         raise Http404("No patient found.")
+    return decision
 
 
 def may_override_rules(*, by: Actor, slot: Slot) -> bool:
@@ -88,11 +88,17 @@ def book_slot(
         earlier = Booking.objects.filter(idempotency_key=idempotency_key).first()
         if earlier is not None:
             return _replay(earlier, by=by, slot=slot, patient=patient)
-    _allowed_for_patient(by, patient, "booking.create", obj=slot)
+    # The access decision is audited with the booking it allows, in its transaction (one
+    # event, not two); a refusal is audited on its own.
+    decision = evaluate(by, patient, Purpose.BOOK)
+    if not decision:
+        record_decision(by, patient, Purpose.BOOK, decision, action="booking.create", obj=slot)
+        raise Http404("No patient found.")
     try:
         with transaction.atomic():
             booking = _book_locked(
                 by=by,
+                decision=decision,
                 slot=slot,
                 patient=patient,
                 description=description,
@@ -130,6 +136,7 @@ def _taken(by: Actor, slot: Slot) -> SlotTaken:
 def _book_locked(
     *,
     by: Actor,
+    decision: Decision,
     slot: Slot,
     patient: Patient,
     description: str,
@@ -138,9 +145,14 @@ def _book_locked(
     override_reason: str,
 ) -> Booking:
     organisation = by.membership.organisation
-    # The session row is the lock for its slots' rules and quotas.
-    schedule = Schedule.objects.select_for_update().get(pk=slot.schedule_id)
-    slot = Slot.objects.select_for_update(of=("self",)).select_related("practice").get(pk=slot.pk)
+    # The slot's row lock orders everything that changes it (block, cancel a session,
+    # book); its session and rules are read as committed. Quotas take their own lock.
+    slot = (
+        Slot.objects.select_for_update(of=("self",))
+        .select_related("practice", "schedule")
+        .get(pk=slot.pk)
+    )
+    schedule = slot.schedule
     if schedule.status != Schedule.Status.PUBLISHED or slot.status != Slot.Status.FREE:
         if slot.status == Slot.Status.BOOKED:
             raise _taken(by, slot)
@@ -173,13 +185,13 @@ def _book_locked(
     slot.status = Slot.Status.BOOKED
     slot.save(update_fields=["status", "updated_at"])
     enqueue_write_back(by=by, booking=booking, operation=WriteBackMessage.Operation.BOOK)
-    record_event(
-        actor=by,
+    record_decision(
+        by,
+        patient,
+        Purpose.BOOK,
+        decision,
         action="booking.create",
-        patient=patient,
         obj=booking,
-        purpose=Purpose.BOOK,
-        basis="",
         reason=f"override:{verdict.overridden}" if overridden else "",
     )
     if overridden:
@@ -255,7 +267,7 @@ def rebook(
 ) -> Booking:
     """Cancel and book again as one step: either both happen or neither."""
     _may_manage(by, booking)
-    _allowed_for_patient(by, booking.patient, "booking.rebook", obj=booking)
+    decision = _allowed_for_patient(by, booking.patient, "booking.rebook", obj=booking)
     try:
         with transaction.atomic():
             _cancel_locked(
@@ -266,6 +278,7 @@ def rebook(
             )
             new_booking = _book_locked(
                 by=by,
+                decision=decision,
                 slot=new_slot,
                 patient=booking.patient,
                 description=booking.description,

@@ -49,7 +49,10 @@ def test_hub_books_a_patient_from_another_practice(
     assert slot.status == Slot.Status.BOOKED
     assert booking.channel == Booking.Channel.HUB
     assert booking.booking_organisation == hub
-    assert AuditEvent.objects.filter(action="booking.create", patient=patient).exists()
+    # One event: the booking, with the access decision's basis, written in its transaction.
+    [event] = AuditEvent.objects.filter(action="booking.create", patient=patient)
+    assert (event.object_type, event.object_id) == ("Booking", str(booking.public_id))
+    assert (event.outcome, event.purpose, event.basis) == ("allowed", "book", "sharing-agreement")
 
 
 def test_a_taken_slot_offers_the_nearest_alternatives(

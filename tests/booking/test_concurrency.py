@@ -11,8 +11,8 @@ from django.db import connection
 
 from booking.errors import SlotNotBookable, SlotTaken
 from booking.models import Audience, Booking
-from booking.services.sessions import RuleSpec
 from booking.services import bookings
+from booking.services.sessions import RuleSpec
 from tests.factories import PatientFactory
 from tests.governance.helpers import actor_for
 
