@@ -95,7 +95,9 @@ def test_a_day_quota_holds_across_sessions_under_concurrency(
         finally:
             connection.close()
 
-    workers = [threading.Thread(target=attempt, args=pair) for pair in zip(slots, patients)]
+    workers = [
+        threading.Thread(target=attempt, args=pair) for pair in zip(slots, patients, strict=True)
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:
