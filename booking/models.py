@@ -250,6 +250,10 @@ class Booking(models.Model):
         CONFLICT = "conflict", "Conflict in the practice system"
         FAILED = "failed", "Not written to the practice system"
         NOT_LINKED = "not-linked", "Practice system not linked"
+        # A slot published in Hub Diary alone, at a practice whose link is on: GP Connect
+        # cannot put it into the practice system, so a person does (ADR 0003).
+        MANUAL = "manual", "To be entered by hand in the practice system"
+        ENTERED = "entered", "Entered by hand in the practice system"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="bookings")
@@ -340,10 +344,11 @@ class WriteBackMessage(models.Model):
         CONFLICT = "conflict", "The practice filled the slot itself"
         FAILED = "failed", "Refused by the practice system"
         DEAD = "dead", "Gave up after repeated failures"
+        MANUAL = "manual", "Not in the practice system: enter it by hand"
 
     OPEN_STATES = (State.PENDING, State.DELIVERING)
     # What the sync-exceptions worklist shows until someone acts.
-    EXCEPTION_STATES = (State.CONFLICT, State.DEAD, State.FAILED)
+    EXCEPTION_STATES = (State.CONFLICT, State.DEAD, State.FAILED, State.MANUAL)
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     booking = models.ForeignKey(
@@ -386,10 +391,12 @@ class WriteBackMessage(models.Model):
                 condition=Q(state__in=["pending", "delivering"]),
                 name="write_back_due",
             ),
-            # The sync-exceptions worklist.
+            # The sync-exceptions worklist (its states are EXCEPTION_STATES).
             models.Index(
                 fields=["created_at"],
-                condition=Q(state__in=["conflict", "dead", "failed"], resolved_at__isnull=True),
+                condition=Q(
+                    state__in=["conflict", "dead", "failed", "manual"], resolved_at__isnull=True
+                ),
                 name="write_back_exceptions",
             ),
         ]

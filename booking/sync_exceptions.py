@@ -1,5 +1,6 @@
 """Reads for the sync-exceptions worklist: write-backs that need a person (a conflict with
-the practice system, a practice that refused, retries given up) and bookings whose slot the
+the practice system, a practice that refused, retries given up, a booking GP Connect cannot
+write that must be entered by hand) and bookings whose slot the
 practice system no longer offers, for the organisation that made the booking and the
 practice that owns the slot.
 
@@ -40,6 +41,11 @@ def sync_exceptions_for(organisation: Organisation) -> QuerySet[WriteBackMessage
         )
         .order_by("-created_at", "-id")
     )
+
+
+def hand_entries_for(organisation: Organisation) -> QuerySet[WriteBackMessage]:
+    """Changes waiting to be entered by hand in the practice system (ADR 0003)."""
+    return sync_exceptions_for(organisation).filter(state=WriteBackMessage.State.MANUAL)
 
 
 def vanished_bookings_for(organisation: Organisation) -> QuerySet[Booking]:

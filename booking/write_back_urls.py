@@ -23,6 +23,11 @@ urlpatterns = [
         name="write_back_retry",
     ),
     path(
+        "write-back/<uuid:message_id>/done/",
+        write_back.exception_done,
+        name="write_back_done",
+    ),
+    path(
         "practice/clinical-system/",
         write_back.clinical_system_link,
         name="clinical_system_link",

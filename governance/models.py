@@ -256,6 +256,8 @@ class Alert(models.Model):
         BREAK_GLASS = "break-glass", "Break-glass access to review"
         AGREEMENT_PROPOSED = "agreement-proposed", "Sharing agreement proposed"
         AGREEMENT_EXPIRING = "agreement-expiring", "Sharing agreement expiring"
+        WRITE_BACK_CONFLICT = "write-back-conflict", "Booking clashes with the practice system"
+        WRITE_BACK_FAILED = "write-back-failed", "Booking not written to the practice system"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(
@@ -269,7 +271,15 @@ class Alert(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["organisation", "resolved_at"])]
+        indexes = [
+            models.Index(fields=["organisation", "resolved_at"]),
+            # Closing the alerts about one thing (a booking's write-back problems settled).
+            models.Index(
+                fields=["reference"],
+                condition=Q(resolved_at__isnull=True),
+                name="alert_open_by_reference",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.message

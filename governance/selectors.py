@@ -139,23 +139,29 @@ def open_alerts(organisation: Organisation, *, kinds=None) -> QuerySet[Alert]:
 
 
 # Which alerts each permission is for: break-glass reviews for the IG lead, agreement
-# alerts for whoever manages agreements.
+# alerts for whoever manages agreements, write-back problems for whoever books (they act on
+# them in the sync-exceptions worklist).
+WRITE_BACK_ALERT_KINDS = frozenset({Alert.Kind.WRITE_BACK_CONFLICT, Alert.Kind.WRITE_BACK_FAILED})
 ALERT_KINDS_BY_PERM: dict[Perm, frozenset[str]] = {
     Perm.REVIEW_ACCESS: frozenset({Alert.Kind.BREAK_GLASS}),
     Perm.MANAGE_AGREEMENTS: frozenset(
         {Alert.Kind.AGREEMENT_PROPOSED, Alert.Kind.AGREEMENT_EXPIRING}
     ),
+    Perm.BOOK_FOR_PATIENTS: WRITE_BACK_ALERT_KINDS,
 }
 
 
-def alerts_for(*, user, organisation: Organisation) -> QuerySet[Alert]:
-    """The organisation's open alerts that this user's role can act on."""
+def alerts_for(*, user, organisation: Organisation, kinds=None) -> QuerySet[Alert]:
+    """The organisation's open alerts that this user's role can act on (of `kinds` only,
+    if given)."""
     held = org_permissions(user, organisation)
-    kinds = set()
+    allowed = set()
     for perm, perm_kinds in ALERT_KINDS_BY_PERM.items():
         if perm in held:
-            kinds |= perm_kinds
-    return open_alerts(organisation, kinds=kinds)
+            allowed |= perm_kinds
+    if kinds is not None:
+        allowed &= set(kinds)
+    return open_alerts(organisation, kinds=allowed)
 
 
 def access_report(

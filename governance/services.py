@@ -2,6 +2,8 @@
 audited; none is cached anywhere, so each takes effect on the very next request."""
 
 import datetime
+from collections.abc import Iterable
+from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,6 +38,28 @@ def _alert(organisation: Organisation, kind: str, message: str, reference) -> Al
     return Alert.objects.create(
         organisation=organisation, kind=kind, message=message, reference=reference
     )
+
+
+def raise_alert(
+    *, organisations: Iterable[Organisation], kind: str, message: str, reference: UUID
+) -> list[Alert]:
+    """Alert each organisation about `reference`, unless an alert of this kind about it is
+    open there already. `message` must name no patient: alerts are shown and sent safely."""
+    raised = []
+    for organisation in {o.pk: o for o in organisations}.values():
+        open_already = Alert.objects.filter(
+            organisation=organisation, kind=kind, reference=reference, resolved_at__isnull=True
+        ).exists()
+        if not open_already:
+            raised.append(_alert(organisation, kind, message[:300], reference))
+    return raised
+
+
+def resolve_alerts(*, reference: UUID, kinds: Iterable[str]) -> int:
+    """Close the open alerts of these kinds about `reference`, wherever they were raised."""
+    return Alert.objects.filter(
+        reference=reference, kind__in=list(kinds), resolved_at__isnull=True
+    ).update(resolved_at=timezone.now())
 
 
 # Consent ---------------------------------------------------------------------------------

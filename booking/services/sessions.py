@@ -13,9 +13,15 @@ from booking.models import Booking, ReleaseRule, Schedule, Slot
 from booking.slot_generation import cut_into_slots, session_occurrences
 from governance.audit import Actor, record_event
 from governance.permissions import Perm, org_permissions
-from practices.models import Clinician, Organisation, Site
+from practices.models import ClinicalSystemLink, Clinician, Organisation, Site
 
 MAX_WEEKS = 26
+PUBLISHED_IN_PRACTICE_SYSTEM = (
+    "Your practice's link to its clinical system is on, so its sessions come from there: "
+    "set the session up in your clinical system and its slots appear in Hub Diary within "
+    "15 minutes. To publish sessions in Hub Diary instead, your practice manager turns the "
+    "link off."
+)
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,9 @@ def publish_sessions(
 ) -> list[Schedule]:
     """Publish a session once, or weekly for `weeks` weeks, cut into slots."""
     practice = _practice_of(by)
+    if ClinicalSystemLink.objects.filter(practice=practice, enabled=True).exists():
+        # GP Connect cannot create slots in the practice system (ADR 0003).
+        raise ValidationError(PUBLISHED_IN_PRACTICE_SYSTEM)
     if site.organisation_id != practice.pk or (
         clinician and clinician.organisation_id != practice.pk
     ):

@@ -13,6 +13,12 @@ then books again. A refusal that says nothing was done (503) needs no such look.
 Messages for one slot are delivered in the order they were written: a cancellation waits
 for the booking it cancels, and a new booking into a freed slot waits for the cancellation
 that freed it.
+
+A message that needs a person (a conflict, a refusal, retries given up) raises an alert to
+the practice and to the organisation that booked, closed once the booking's write-backs are
+settled. A booking into a slot published in Hub Diary alone, at a practice whose link is on,
+is never sent: GP Connect cannot create the slot, so it waits in the worklist for someone
+to enter it by hand (ADR 0003).
 """
 
 import contextlib
@@ -29,7 +35,10 @@ from django.utils import timezone
 from booking.errors import InvalidBookingChange
 from booking.models import Booking, WriteBackMessage
 from governance.audit import Actor, record_event
+from governance.models import Alert
 from governance.permissions import Perm, org_permissions
+from governance.selectors import WRITE_BACK_ALERT_KINDS
+from governance.services import raise_alert, resolve_alerts
 from practices.clinical_systems import links
 from practices.clinical_systems.base import (
     AppointmentRequest,
@@ -57,6 +66,7 @@ BOOKING_STATE = {
     State.CONFLICT: Booking.WriteBack.CONFLICT,
     State.FAILED: Booking.WriteBack.FAILED,
     State.DEAD: Booking.WriteBack.FAILED,
+    State.MANUAL: Booking.WriteBack.MANUAL,
 }
 # A book message in these states never left an appointment in the practice system.
 NEVER_WRITTEN = (State.CONFLICT, State.FAILED)
@@ -81,21 +91,34 @@ def enqueue_write_back(*, by: Actor, booking: Booking, operation: str) -> WriteB
 
     A booking is written back only if its practice's link is on and the slot is one the
     practice system holds (imported, with its id); a cancellation or an amendment only if
-    the booking itself was (and the practice system may hold it)."""
-    if operation == Operation.CANCEL:
-        _resolve_exceptions(booking, by)
-    if operation == Operation.BOOK:
-        # A slot published in Hub Diary alone is not in the practice system to book into.
-        if not booking.slot.external_id or enabled_link(booking.slot.practice) is None:
-            return None
-    else:
+    the booking itself was (and the practice system may hold it). A booking into a slot
+    published in Hub Diary alone, at a practice whose link is on, cannot be written by GP
+    Connect: it goes to the worklist for a person to enter by hand, and so do its later
+    cancellation and changes once it has been entered (ADR 0003)."""
+    book = None
+    if operation != Operation.BOOK:
         book = (
             WriteBackMessage.objects.filter(booking=booking, operation=Operation.BOOK)
             .order_by("-id")
             .first()
         )
-        if book is None or book.state in NEVER_WRITTEN:
+    if operation == Operation.CANCEL:
+        _resolve_exceptions(booking, by)
+    if operation == Operation.BOOK:
+        if enabled_link(booking.slot.practice) is None:
             return None
+        if not booking.slot.external_id:
+            return _for_hand_entry(by=by, booking=booking, operation=operation)
+    elif book is not None and book.state == State.MANUAL:
+        if book.resolved_at is None:
+            # Never entered: a cancellation leaves nothing to undo, and the entry still to be
+            # made shows the booking's details as they are now.
+            if operation == Operation.CANCEL:
+                _set_booking_state(booking, Booking.WriteBack.NOT_LINKED)
+            return None
+        return _for_hand_entry(by=by, booking=booking, operation=operation)
+    elif book is None or book.state in NEVER_WRITTEN:
+        return None
     message = WriteBackMessage.objects.create(
         booking=booking,
         operation=operation,
@@ -103,17 +126,43 @@ def enqueue_write_back(*, by: Actor, booking: Booking, operation: str) -> WriteB
         requested_by=by.user,
         requesting_organisation=by.membership.organisation,
     )
-    Booking.objects.filter(pk=booking.pk).update(write_back=Booking.WriteBack.PENDING)
-    booking.write_back = Booking.WriteBack.PENDING
+    _set_booking_state(booking, Booking.WriteBack.PENDING)
     transaction.on_commit(lambda: hand_to_worker(message.pk), robust=True)
     return message
 
 
+def _for_hand_entry(*, by: Actor, booking: Booking, operation: str) -> WriteBackMessage:
+    """A change for a person to make in the practice system: it waits in the worklist until
+    someone marks it done. An amendment already waiting to be entered covers a later one."""
+    waiting = WriteBackMessage.objects.filter(
+        booking=booking, operation=operation, state=State.MANUAL, resolved_at__isnull=True
+    ).first()
+    if waiting is not None and operation == Operation.AMEND:
+        return waiting
+    message = WriteBackMessage.objects.create(
+        booking=booking,
+        operation=operation,
+        state=State.MANUAL,
+        next_attempt_at=None,
+        requested_by=by.user,
+        requesting_organisation=by.membership.organisation,
+    )
+    _set_booking_state(booking, Booking.WriteBack.MANUAL)
+    return message
+
+
+def _set_booking_state(booking: Booking, state: str) -> None:
+    Booking.objects.filter(pk=booking.pk).update(write_back=state)
+    booking.write_back = state
+
+
 def _resolve_exceptions(booking: Booking, by: Actor) -> None:
-    """Cancelling a booking settles its open exceptions: there is nothing more to write."""
+    """Cancelling a booking settles its open exceptions, and the alerts they raised: there is
+    nothing more to write."""
     WriteBackMessage.objects.filter(
         booking=booking, state__in=WriteBackMessage.EXCEPTION_STATES, resolved_at__isnull=True
     ).update(resolved_by=by.user, resolved_at=timezone.now())
+    resolve_alerts(reference=booking.public_id, kinds=WRITE_BACK_ALERT_KINDS)
 
 
 def hand_to_worker(message_id: int) -> bool:
@@ -426,6 +475,8 @@ def _record(
         if message.state != State.DELIVERING or message.attempts != attempt.number:
             logger.warning("Write-back %s was taken back before it was recorded", message.pk)
             return Outcome("superseded")
+        # Only a message that failed before can have raised an alert to settle now.
+        failed_before = bool(message.last_error)
         message.state = state
         message.last_error = error
         message.external_id = external_id or message.external_id
@@ -442,6 +493,8 @@ def _record(
         _update_link(attempt.link_id, now=now, error=error if state != State.DELIVERED else "")
         if state in (State.CONFLICT, State.DEAD, State.FAILED):
             _raise(message)
+        elif state == State.DELIVERED and failed_before:
+            _settle_alerts(message.booking)
         release = ()
         if state != State.PENDING:
             release = _next_in_line(message)
@@ -476,8 +529,8 @@ def _update_link(link_id: int, *, now: datetime.datetime, error: str) -> None:
 
 
 def _raise(message: WriteBackMessage) -> None:
-    """Tell the hub and the practice: the audit trail records it; the sync-exceptions
-    worklist shows it to both until someone acts."""
+    """Tell the hub and the practice: the audit trail records it, an alert goes to both
+    organisations, and the sync-exceptions worklist shows it to both until someone acts."""
     booking = message.booking
     logger.warning(
         "Write-back %s of booking %s ended %s: %s",
@@ -493,6 +546,64 @@ def _raise(message: WriteBackMessage) -> None:
         obj=booking,
         reason=f"{message.operation}:{message.last_error}",
     )
+    raise_alert(
+        organisations=(booking.slot.practice, booking.booking_organisation),
+        kind=(
+            Alert.Kind.WRITE_BACK_CONFLICT
+            if message.state == State.CONFLICT
+            else Alert.Kind.WRITE_BACK_FAILED
+        ),
+        message=_alert_message(message),
+        reference=booking.public_id,
+    )
+
+
+_CHANGE = {
+    Operation.BOOK: "A booking",
+    Operation.CANCEL: "A cancellation",
+    Operation.AMEND: "A change to a booking",
+}
+
+
+def _alert_message(message: WriteBackMessage) -> str:
+    """What happened, in words that name no patient: the appointment's time and practice."""
+    booking = message.booking
+    practice = booking.slot.practice.name
+    when = _when(booking.start)
+    if message.state == State.CONFLICT:
+        return (
+            f"{practice} filled the {when} slot in its own system, but "
+            f"{booking.booking_organisation.name} had booked it in Hub Diary. Move the patient "
+            "to another slot from the practice system problems list."
+        )
+    why = (
+        "the practice system refused it"
+        if message.state == State.FAILED
+        else "Hub Diary gave up after repeated failures"
+    )
+    return (
+        f"{_CHANGE[message.operation]} for {when} at {practice} did not reach the practice "
+        f"system: {why}. See the practice system problems list."
+    )
+
+
+def _when(moment: datetime.datetime) -> str:
+    """Like "Tue 4 Mar, 6:45pm", in UK time."""
+    local = timezone.localtime(moment)
+    hour = local.hour % 12 or 12
+    minutes = f":{local.minute:02d}" if local.minute else ""
+    return f"{local:%a} {local.day} {local:%b}, {hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
+
+
+def _settle_alerts(booking: Booking) -> None:
+    """Once none of a booking's write-backs needs a person, its alerts are closed."""
+    open_exceptions = WriteBackMessage.objects.filter(
+        booking=booking,
+        state__in=WriteBackMessage.EXCEPTION_STATES,
+        resolved_at__isnull=True,
+    )
+    if not open_exceptions.exists():
+        resolve_alerts(reference=booking.public_id, kinds=WRITE_BACK_ALERT_KINDS)
 
 
 def _next_in_line(message: WriteBackMessage) -> tuple[int, ...]:
@@ -574,6 +685,37 @@ def retry_write_back(*, by: Actor, message: WriteBackMessage) -> WriteBackMessag
     return message
 
 
+def mark_entered_by_hand(*, by: Actor, message: WriteBackMessage) -> WriteBackMessage:
+    """Someone has made the change in the practice system by hand: it leaves the worklist,
+    and the booking shows it is there."""
+    _require_booking_staff(by, message)
+    with transaction.atomic():
+        message = (
+            WriteBackMessage.objects.select_for_update(of=("self",))
+            .select_related("booking__patient")
+            .get(pk=message.pk)
+        )
+        if message.state != State.MANUAL or message.resolved_at is not None:
+            raise InvalidBookingChange(
+                "Only a change waiting to be entered by hand can be marked as entered."
+            )
+        message.resolved_by, message.resolved_at = by.user, timezone.now()
+        message.save(update_fields=["resolved_by", "resolved_at", "updated_at"])
+        booking = message.booking
+        if not WriteBackMessage.objects.filter(
+            booking=booking, state=State.MANUAL, resolved_at__isnull=True
+        ).exists():
+            _set_booking_state(booking, Booking.WriteBack.ENTERED)
+        record_event(
+            actor=by,
+            action="write-back.entered-by-hand",
+            patient=booking.patient,
+            obj=booking,
+            reason=message.operation,
+        )
+    return message
+
+
 def switch_clinical_system_link(
     *, by: Actor, practice: Organisation, enabled: bool
 ) -> ClinicalSystemLink:
@@ -604,4 +746,33 @@ def switch_clinical_system_link(
             )
             WriteBackMessage.objects.filter(pk__in=waiting).update(next_attempt_at=timezone.now())
             transaction.on_commit(lambda: [hand_to_worker(pk) for pk in waiting], robust=True)
+            _surface_hand_entries(by, practice)
     return link
+
+
+def _surface_hand_entries(by: Actor, practice: Organisation) -> int:
+    """Bookings still to come in slots published in Hub Diary alone are not in the practice
+    system, and GP Connect cannot put them there: each goes to the worklist to be entered by
+    hand, unless it is there already."""
+    surfaced = list(
+        Booking.objects.filter(
+            slot__practice=practice,
+            slot__external_id="",
+            status=Booking.Status.BOOKED,
+            start__gt=timezone.now(),
+        )
+        .exclude(write_back_messages__operation=Operation.BOOK)
+        .values_list("pk", flat=True)
+    )
+    WriteBackMessage.objects.bulk_create(
+        WriteBackMessage(
+            booking_id=booking_id,
+            operation=Operation.BOOK,
+            state=State.MANUAL,
+            requested_by=by.user,
+            requesting_organisation=by.membership.organisation,
+        )
+        for booking_id in surfaced
+    )
+    Booking.objects.filter(pk__in=surfaced).update(write_back=Booking.WriteBack.MANUAL)
+    return len(surfaced)

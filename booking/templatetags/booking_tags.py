@@ -58,6 +58,8 @@ _WRITE_BACK_TAGS = {
     Booking.WriteBack.CONFLICT: ("Conflict", "nhsuk-tag--red"),
     Booking.WriteBack.FAILED: ("Not written", "nhsuk-tag--orange"),
     Booking.WriteBack.NOT_LINKED: ("Not linked", "nhsuk-tag--grey"),
+    Booking.WriteBack.MANUAL: ("Enter by hand", "nhsuk-tag--blue"),
+    Booking.WriteBack.ENTERED: ("Entered by hand", "nhsuk-tag--green"),
 }
 
 

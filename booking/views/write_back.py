@@ -1,7 +1,7 @@
 """The sync-exceptions worklist: write-backs the practice system would not take, for the
 organisation that booked and the practice that owns the slot; rebooking a conflict in one
-step; retrying a write-back that gave up. And the practice manager's switch for the
-practice's link to its clinical system."""
+step; retrying a write-back that gave up; marking done a booking entered by hand. And the
+practice manager's switch for the practice's link to its clinical system."""
 
 from uuid import UUID
 
@@ -121,6 +121,20 @@ def exception_retry(request: HttpRequest, message_id: UUID) -> HttpResponse:
     return redirect("booking:write_back_worklist")
 
 
+@staff_view(Perm.BOOK_FOR_PATIENTS)
+@require_POST
+def exception_done(request: HttpRequest, message_id: UUID) -> HttpResponse:
+    """Someone entered the change in the practice system by hand."""
+    message = _load(request, message_id, "write-back.entered-by-hand")
+    try:
+        services.mark_entered_by_hand(by=Actor.from_request(request), message=message)
+    except BookingError as failure:
+        messages.error(request, failure.message)
+        return redirect("booking:write_back_exception", message_id=message.public_id)
+    messages.success(request, "Marked as entered in the practice system.")
+    return redirect("booking:write_back_worklist")
+
+
 @staff_view(Perm.MANAGE_STAFF)
 @require_http_methods(["GET", "POST"])
 def clinical_system_link(request: HttpRequest) -> HttpResponse:
@@ -143,6 +157,15 @@ def clinical_system_link(request: HttpRequest) -> HttpResponse:
                 if link.enabled
                 else "The link is off: nothing is sent to your clinical system.",
             )
+            by_hand = sync_exceptions.hand_entries_for(practice).count() if link.enabled else 0
+            if by_hand:
+                messages.warning(
+                    request,
+                    f"{by_hand} booking{'s' if by_hand > 1 else ''} made in Hub Diary "
+                    f"{'are' if by_hand > 1 else 'is'} not in your clinical system: enter "
+                    f"{'them' if by_hand > 1 else 'it'} by hand from the practice system "
+                    "problems list.",
+                )
         return redirect("booking:clinical_system_link")
     waiting = (
         WriteBackMessage.objects.filter(

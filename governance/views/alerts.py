@@ -1,4 +1,5 @@
-"""Open alerts: things the organisation's IG lead or agreement manager must look at."""
+"""Open alerts: things the organisation's IG lead, agreement manager or booking staff must
+look at."""
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -15,7 +16,8 @@ PAGE_SIZE = 50
 @staff_view_any(Perm.REVIEW_ACCESS, Perm.MANAGE_AGREEMENTS)
 @require_GET
 def alert_list(request: HttpRequest) -> HttpResponse:
-    """Each alert names no patient; it links to the agreement or break-glass review."""
+    """Each alert names no patient; it links to the agreement, the break-glass review or the
+    sync-exceptions worklist."""
     alerts = selectors.alerts_for(user=request.user, organisation=request.acting.organisation)
     page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "governance/alerts.html", {"page": page})

@@ -1,5 +1,6 @@
-"""The sync-exceptions worklist and the practice's switch for its clinical-system link, as
-the hub receptionist, the practice's staff and outsiders use them."""
+"""The sync-exceptions worklist, the alerts it raises on the home page and the governance
+alerts page, bookings to enter by hand, and the practice's switch for its clinical-system
+link, as the hub receptionist, the practice's staff and outsiders use them."""
 
 import pytest
 from django.db import connection
@@ -10,7 +11,8 @@ from django.utils import timezone
 from booking import tasks
 from booking.models import Booking, Slot, WriteBackMessage
 from booking.services import bookings
-from governance.models import AuditEvent
+from governance.models import Alert, AuditEvent
+from patients.nhs_number import format_nhs_number
 from practices.clinical_systems import links
 from practices.clinical_systems.base import SlotConflict, Unavailable
 from practices.models import ClinicalSystemLink
@@ -22,10 +24,11 @@ from tests.practices.fake_clinical_system import FakeClinicalSystem
 State = WriteBackMessage.State
 
 
-@pytest.fixture
-def link_a(practice_a):
+def _link(practice) -> ClinicalSystemLink:
+    """The practice's link, on. Its sessions are published before: once it is on they come
+    from the practice system (whose slots these tests stand in for by their ids)."""
     return ClinicalSystemLink.objects.create(
-        practice=practice_a, base_url="http://practice-a.test/", enabled=True
+        practice=practice, base_url="http://practice-a.test/", enabled=True
     )
 
 
@@ -38,12 +41,13 @@ def practice_system(monkeypatch):
 
 
 @pytest.fixture
-def conflict(publish, hub_receptionist, hub_books_for_a, patient_a, link_a, practice_system):
+def conflict(publish, hub_receptionist, hub_books_for_a, patient_a, practice_a, practice_system):
     """The hub booked the 7pm slot; the practice had just filled it in its own system."""
     slots = list(publish()[0].slots.order_by("start"))
     for number, slot in enumerate(slots):
         slot.external_id = f"slot-{number}"
         slot.save(update_fields=["external_id"])
+    _link(practice_a)
     booking = bookings.book_slot(by=actor_for(hub_receptionist), slot=slots[2], patient=patient_a)
     practice_system.faults["book"] = [SlotConflict("DUPLICATE_REJECTED")]
     message = WriteBackMessage.objects.get(booking=booking)
@@ -154,7 +158,7 @@ def test_a_dead_write_back_is_sent_again_from_the_worklist(
     hub_receptionist,
     hub_books_for_a,
     patient_a,
-    link_a,
+    practice_a,
     practice_system,
     settings,
 ):
@@ -162,6 +166,7 @@ def test_a_dead_write_back_is_sent_again_from_the_worklist(
     slot = publish()[0].slots.first()
     Slot.objects.filter(pk=slot.pk).update(external_id="slot-1")
     slot.refresh_from_db()
+    _link(practice_a)
     booking = bookings.book_slot(by=actor_for(hub_receptionist), slot=slot, patient=patient_a)
     message = WriteBackMessage.objects.get(booking=booking)
     practice_system.faults["book"] = [Unavailable("503 Service Unavailable")]
@@ -234,8 +239,138 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, conflict):
     for url in (
         reverse("booking:write_back_worklist"),
         reverse("booking:write_back_exception", args=[conflict.public_id]),
+        reverse("booking:write_back_done", args=[conflict.public_id]),
         reverse("booking:clinical_system_link"),
     ):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
+
+
+# Alerts ----------------------------------------------------------------------------------------
+
+
+def test_booking_staff_of_both_organisations_see_a_conflict_alert_on_their_home_page(
+    client_for, conflict, hub_receptionist, receptionist_practice_a, receptionist_practice_b
+):
+    for user in (hub_receptionist, receptionist_practice_a):
+        home = client_for(user).get(reverse("home")).content.decode()
+        assert "1 practice system alert" in home
+        assert "slot in its own system, but Aire Valley Hub had booked it" in home
+        assert f'href="{reverse("booking:write_back_worklist")}"' in home
+        assert "LOVELACE" not in home
+    other = client_for(receptionist_practice_b).get(reverse("home")).content.decode()
+    assert "practice system alert" not in other
+
+
+def test_the_practice_manager_sees_the_alert_among_the_organisations_alerts(
+    client_for, conflict, practice_manager_a
+):
+    page = client_for(practice_manager_a).get(reverse("governance:alerts")).content.decode()
+    assert "Practice system conflict" in page
+    assert f'<a href="{reverse("booking:write_back_worklist")}">See the problems' in page
+
+
+def test_rebooking_the_conflict_clears_the_alerts(client_for, conflict, hub_receptionist):
+    client_for(hub_receptionist).post(
+        reverse("booking:write_back_rebook", args=[conflict.public_id]),
+        {"slot": conflict.slots[3].public_id, "version": conflict.booking.version},
+    )
+    assert Alert.objects.count() == 2
+    assert not Alert.objects.filter(resolved_at__isnull=True).exists()
+    home = client_for(hub_receptionist).get(reverse("home")).content.decode()
+    assert "practice system alert" not in home
+
+
+# Bookings to enter by hand (ADR 0003) ------------------------------------------------------------
+
+
+@pytest.fixture
+def by_hand(publish, hub_receptionist, hub_books_for_a, patient_a, practice_a):
+    """The hub's booking into a session practice A published in Hub Diary before it turned its
+    link on: it is not in the practice system."""
+    slot = publish()[0].slots.first()
+    _link(practice_a)
+    booking = bookings.book_slot(
+        by=actor_for(hub_receptionist), slot=slot, patient=patient_a, description="Asthma review"
+    )
+    return WriteBackMessage.objects.get(booking=booking)
+
+
+def test_a_booking_to_enter_by_hand_is_listed_and_marked_done(
+    client_for, by_hand, receptionist_practice_a, hub_receptionist
+):
+    client = client_for(receptionist_practice_a)
+    listed = client.get(reverse("booking:write_back_worklist")).content.decode()
+    page_url = reverse("booking:write_back_exception", args=[by_hand.public_id])
+    assert page_url in listed and "Enter by hand" in listed
+    page = client.get(page_url).content.decode()
+    assert "Enter this booking in Riverside Medical Centre's system by hand" in page
+    assert "Asthma review" in page  # what to enter: the details, the patient's NHS number
+    assert format_nhs_number(by_hand.booking.patient.nhs_number) in page
+    done = client.post(reverse("booking:write_back_done", args=[by_hand.public_id]), follow=True)
+    assert b"Marked as entered in the practice system" in done.content
+    assert page_url not in done.content.decode()
+    by_hand.booking.refresh_from_db()
+    assert by_hand.booking.write_back == Booking.WriteBack.ENTERED
+    # The hub sees it settled too; the problem page has gone for both.
+    assert client_for(hub_receptionist).get(page_url).status_code == 404
+
+
+def test_marking_a_conflict_as_entered_by_hand_is_refused(client_for, conflict, hub_receptionist):
+    response = client_for(hub_receptionist).post(
+        reverse("booking:write_back_done", args=[conflict.public_id]), follow=True
+    )
+    assert b"Only a change waiting to be entered by hand" in response.content
+    conflict.refresh_from_db()
+    assert conflict.resolved_at is None
+
+
+def test_another_practice_cannot_mark_a_booking_entered(
+    client_for, by_hand, receptionist_practice_b
+):
+    response = client_for(receptionist_practice_b).post(
+        reverse("booking:write_back_done", args=[by_hand.public_id])
+    )
+    assert response.status_code == 404
+    by_hand.refresh_from_db()
+    assert by_hand.resolved_at is None
+
+
+def test_turning_the_link_on_says_how_many_bookings_to_enter_by_hand(
+    client_for,
+    publish,
+    hub_receptionist,
+    hub_books_for_a,
+    patient_a,
+    practice_manager_a,
+    practice_a,
+):
+    slots = list(publish()[0].slots.order_by("start"))
+    for slot in slots[:2]:
+        bookings.book_slot(by=actor_for(hub_receptionist), slot=slot, patient=patient_a)
+    ClinicalSystemLink.objects.create(practice=practice_a, base_url="http://a.test/")
+    response = client_for(practice_manager_a).post(
+        reverse("booking:clinical_system_link"), {"enabled": "on"}, follow=True
+    )
+    assert b"2 bookings made in Hub Diary are not in your clinical system" in response.content
+    assert WriteBackMessage.objects.filter(state=State.MANUAL).count() == 2
+
+
+def test_publishing_a_session_while_the_link_is_on_explains_why_not(
+    client_for, practice_manager_a, practice_a
+):
+    from booking.models import Schedule
+    from tests.booking.test_views_sessions import _session_form
+    from tests.factories import SiteFactory
+
+    site = SiteFactory(organisation=practice_a)
+    _link(practice_a)
+    response = client_for(practice_manager_a).post(
+        reverse("booking:session_publish"), _session_form(site)
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "There is a problem" in content
+    assert "link to its clinical system is on, so its sessions come from there" in content
+    assert not Schedule.objects.exists()

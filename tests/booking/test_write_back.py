@@ -8,11 +8,12 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from booking import tasks
+from booking import sync_exceptions, tasks
 from booking.errors import InvalidBookingChange
 from booking.models import Booking, WriteBackMessage
 from booking.services import bookings, write_back
-from governance.models import AuditEvent
+from governance.models import Alert, AuditEvent
+from governance.selectors import alerts_for
 from practices.clinical_systems import links
 from practices.clinical_systems.base import OutcomeUnknown, Rejected, SlotConflict, Unavailable
 from practices.models import ClinicalSystemLink
@@ -85,6 +86,18 @@ def book(publish, hub_receptionist, hub_books_for_a, patient_a, enqueued):
     return make
 
 
+@pytest.fixture
+def hub_diary_slots(publish, link_a):
+    """Slots of a session practice A published in Hub Diary while its link was off (once the
+    link is on, its sessions come from its own system)."""
+    link_a.enabled = False
+    link_a.save(update_fields=["enabled"])
+    slots = list(publish(days_ahead=3)[0].slots.order_by("start"))
+    link_a.enabled = True
+    link_a.save(update_fields=["enabled"])
+    return slots
+
+
 def _deliver(message_or_id) -> str:
     message_id = getattr(message_or_id, "pk", message_or_id)
     return tasks.deliver_write_back(message_id)
@@ -109,11 +122,24 @@ def test_a_practice_without_a_link_is_not_written_to(book):
     assert not WriteBackMessage.objects.exists()
 
 
-def test_a_slot_the_practice_system_does_not_hold_is_not_written_to(book, link_a, publish):
-    """Sessions published in Hub Diary alone have no slot in the practice system."""
-    booking = book(slot=publish(days_ahead=3)[0].slots.first())
-    assert booking.write_back == Booking.WriteBack.NOT_LINKED
-    assert not WriteBackMessage.objects.exists()
+def test_a_slot_the_practice_system_does_not_hold_is_not_sent_but_entered_by_hand(
+    book, link_a, hub_diary_slots, enqueued, django_capture_on_commit_callbacks
+):
+    """Sessions published in Hub Diary alone have no slot in the practice system, and GP
+    Connect cannot make one: a person enters the booking there (ADR 0003)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        booking = book(slot=hub_diary_slots[0])
+    assert booking.write_back == Booking.WriteBack.MANUAL
+    message = _message(booking)
+    assert (message.state, message.next_attempt_at, message.resolved_at) == (
+        State.MANUAL,
+        None,
+        None,
+    )
+    assert enqueued == []  # nothing for a worker to send
+    assert write_back.due_write_backs() == []
+    for organisation in (booking.booking_organisation, booking.slot.practice):
+        assert list(sync_exceptions.sync_exceptions_for(organisation)) == [message]
 
 
 def test_a_link_that_is_off_writes_nothing(book, link_a):
@@ -597,3 +623,214 @@ def test_a_delivered_message_cannot_be_retried(book, link_a, practice_system, hu
     _deliver(_message(booking))
     with pytest.raises(InvalidBookingChange):
         write_back.retry_write_back(by=actor_for(hub_receptionist), message=_message(booking))
+
+
+# Alerts to the practice and the hub ----------------------------------------------------------
+
+
+def _alerts(booking) -> list[Alert]:
+    return list(Alert.objects.filter(reference=booking.public_id).order_by("organisation_id"))
+
+
+def test_a_conflict_alerts_the_practice_and_the_hub_without_naming_the_patient(
+    book, link_a, practice_system, hub, practice_a
+):
+    booking = book()
+    practice_system.faults["book"] = [SlotConflict("DUPLICATE_REJECTED")]
+    _deliver(_message(booking))
+    alerts = _alerts(booking)
+    assert {a.organisation for a in alerts} == {practice_a, hub}
+    assert {a.kind for a in alerts} == {Alert.Kind.WRITE_BACK_CONFLICT}
+    message = alerts[0].message
+    assert "Riverside Medical Centre" in message and "Aire Valley Hub" in message
+    patient = booking.patient
+    for identifier in (patient.family_name, patient.given_name, patient.nhs_number):
+        assert identifier.lower() not in message.lower()
+
+
+def test_refused_and_dead_write_backs_alert_both_organisations_once(
+    book, link_a, practice_system, settings, hub, practice_a, practice_manager_a
+):
+    settings.WRITE_BACK_MAX_ATTEMPTS = 1
+    refused, dead = book(), book()
+    practice_system.faults["book"] = [Rejected("INVALID_RESOURCE"), Unavailable("503")]
+    assert _deliver(_message(refused)) == State.FAILED
+    assert _deliver(_message(dead)) == State.DEAD
+    for booking in (refused, dead):
+        assert [(a.organisation, a.kind) for a in _alerts(booking)] == [
+            (practice_a, Alert.Kind.WRITE_BACK_FAILED),
+            (hub, Alert.Kind.WRITE_BACK_FAILED),
+        ]
+    assert "refused" in _alerts(refused)[0].message
+    assert "gave up" in _alerts(dead)[0].message
+    # Sent again and given up again: still one alert each.
+    write_back.retry_write_back(by=actor_for(practice_manager_a), message=_message(dead))
+    practice_system.faults["book"] = [Unavailable("503")]
+    assert _deliver(_message(dead)) == State.DEAD
+    assert len(_alerts(dead)) == 2
+
+
+def test_an_alert_is_resolved_when_the_retry_gets_through(
+    book, link_a, practice_system, settings, hub_receptionist
+):
+    settings.WRITE_BACK_MAX_ATTEMPTS = 1
+    booking = book()
+    practice_system.faults["book"] = [Unavailable("503")]
+    _deliver(_message(booking))
+    write_back.retry_write_back(by=actor_for(hub_receptionist), message=_message(booking))
+    assert all(a.resolved_at is None for a in _alerts(booking))  # not until it gets through
+    assert _deliver(_message(booking)) == State.DELIVERED
+    assert all(a.resolved_at is not None for a in _alerts(booking))
+
+
+def test_an_alert_is_resolved_by_rebooking_or_cancelling(
+    book, link_a, practice_system, hub_receptionist
+):
+    moved, cancelled = book(), book()
+    practice_system.faults["book"] = [SlotConflict("DUPLICATE_REJECTED")] * 2
+    _deliver(_message(moved))
+    _deliver(_message(cancelled))
+    bookings.rebook(
+        by=actor_for(hub_receptionist),
+        booking=moved,
+        new_slot=next(book.slots),
+        reason="The practice filled the slot",
+    )
+    bookings.cancel_booking(
+        by=actor_for(hub_receptionist), booking=cancelled, reason="Patient will call back"
+    )
+    assert not Alert.objects.filter(resolved_at__isnull=True).exists()
+    assert Alert.objects.count() == 4
+
+
+def test_write_back_alerts_are_for_whoever_books_at_either_organisation(
+    book, link_a, practice_system, hub, practice_a, hub_receptionist, receptionist_practice_a
+):
+    from governance.roles import Role
+    from tests.factories import staff
+
+    booking = book()
+    practice_system.faults["book"] = [SlotConflict("DUPLICATE_REJECTED")]
+    _deliver(_message(booking))
+    for user, organisation in ((hub_receptionist, hub), (receptionist_practice_a, practice_a)):
+        [alert] = alerts_for(user=user, organisation=organisation)
+        assert alert.reference == booking.public_id
+    ig_lead = staff(practice_a, Role.IG_LEAD)
+    assert not alerts_for(user=ig_lead, organisation=practice_a).exists()
+
+
+# Slots published in Hub Diary at a linked practice (ADR 0003) --------------------------------
+
+
+def test_publishing_in_hub_diary_is_refused_while_the_link_is_on(publish, link_a):
+    from django.core.exceptions import ValidationError
+
+    from booking.models import Schedule
+
+    with pytest.raises(ValidationError, match="sessions come from there"):
+        publish()
+    assert not Schedule.objects.exists()
+    link_a.enabled = False
+    link_a.save(update_fields=["enabled"])
+    assert publish()  # with the link off, the practice publishes here
+
+
+def test_a_booking_entered_by_hand_is_marked_done_by_either_organisation(
+    book, hub_diary_slots, receptionist_practice_a, hub_receptionist, practice_b
+):
+    from governance.roles import Role
+    from tests.factories import staff
+
+    booking = book(slot=hub_diary_slots[0])
+    message = _message(booking)
+    with pytest.raises(PermissionDenied):
+        write_back.mark_entered_by_hand(
+            by=actor_for(staff(practice_b, Role.PRACTICE_RECEPTIONIST)), message=message
+        )
+    write_back.mark_entered_by_hand(by=actor_for(receptionist_practice_a), message=message)
+    message.refresh_from_db()
+    assert message.resolved_by == receptionist_practice_a and message.resolved_at is not None
+    booking.refresh_from_db()
+    assert booking.write_back == Booking.WriteBack.ENTERED
+    assert not sync_exceptions.sync_exceptions_for(booking.booking_organisation).exists()
+    assert AuditEvent.objects.filter(
+        action="write-back.entered-by-hand", patient=booking.patient
+    ).exists()
+    with pytest.raises(InvalidBookingChange):
+        write_back.mark_entered_by_hand(by=actor_for(hub_receptionist), message=message)
+
+
+def test_only_a_change_to_enter_by_hand_can_be_marked_entered(
+    book, link_a, practice_system, hub_receptionist
+):
+    booking = book()
+    practice_system.faults["book"] = [SlotConflict("DUPLICATE_REJECTED")]
+    _deliver(_message(booking))
+    with pytest.raises(InvalidBookingChange):
+        write_back.mark_entered_by_hand(by=actor_for(hub_receptionist), message=_message(booking))
+    assert _message(booking).resolved_at is None
+
+
+def test_cancelling_before_it_was_entered_leaves_nothing_to_enter(
+    book, hub_diary_slots, hub_receptionist
+):
+    booking = book(slot=hub_diary_slots[0])
+    bookings.cancel_booking(by=actor_for(hub_receptionist), booking=booking, reason="Better")
+    assert WriteBackMessage.objects.filter(booking=booking).count() == 1
+    assert _message(booking).resolved_at is not None
+    booking.refresh_from_db()
+    assert booking.write_back == Booking.WriteBack.NOT_LINKED
+    assert not sync_exceptions.sync_exceptions_for(booking.booking_organisation).exists()
+
+
+def test_changes_to_a_booking_entered_by_hand_are_entered_by_hand_too(
+    book, hub_diary_slots, hub_receptionist, receptionist_practice_a
+):
+    booking = book(slot=hub_diary_slots[0])
+    write_back.mark_entered_by_hand(
+        by=actor_for(receptionist_practice_a), message=_message(booking)
+    )
+    for comment in ("Needs an interpreter", "Needs an interpreter (Polish)"):
+        booking = bookings.amend_booking(
+            by=actor_for(hub_receptionist),
+            booking=booking,
+            description=booking.description,
+            comment=comment,
+        )
+    amendment = _message(booking, Op.AMEND)  # one entry covers both changes
+    assert (amendment.state, amendment.resolved_at) == (State.MANUAL, None)
+    assert booking.write_back == Booking.WriteBack.MANUAL
+    bookings.cancel_booking(by=actor_for(hub_receptionist), booking=booking, reason="Better")
+    amendment.refresh_from_db()
+    assert amendment.resolved_at is not None  # moot once the appointment is cancelled
+    cancellation = _message(booking, Op.CANCEL)
+    assert (cancellation.state, cancellation.resolved_at) == (State.MANUAL, None)
+    assert list(sync_exceptions.hand_entries_for(booking.slot.practice)) == [cancellation]
+
+
+def test_turning_the_link_on_surfaces_bookings_made_in_hub_diary_slots(
+    book, link_a, practice_manager_a, hub_receptionist, publish, practice_a
+):
+    link_a.enabled = False
+    link_a.save(update_fields=["enabled"])
+    slots = list(publish(days_ahead=3)[0].slots.order_by("start"))
+    live, cancelled, past = (book(slot=slot) for slot in slots[:3])
+    imported = book()  # into a slot the practice system holds: written back, not by hand
+    bookings.cancel_booking(by=actor_for(hub_receptionist), booking=cancelled, reason="Better")
+    earlier = timezone.now() - datetime.timedelta(hours=2)
+    Booking.objects.filter(pk=past.pk).update(
+        start=earlier, end=earlier + datetime.timedelta(minutes=15)
+    )
+    assert not WriteBackMessage.objects.exists()  # nothing is written while the link is off
+
+    manager = actor_for(practice_manager_a)
+    write_back.switch_clinical_system_link(by=manager, practice=practice_a, enabled=True)
+    [surfaced] = sync_exceptions.hand_entries_for(practice_a)
+    assert (surfaced.booking, surfaced.operation) == (live, Op.BOOK)
+    live.refresh_from_db()
+    assert live.write_back == Booking.WriteBack.MANUAL
+    assert not WriteBackMessage.objects.filter(booking__in=[cancelled, past, imported]).exists()
+
+    write_back.switch_clinical_system_link(by=manager, practice=practice_a, enabled=False)
+    write_back.switch_clinical_system_link(by=manager, practice=practice_a, enabled=True)
+    assert WriteBackMessage.objects.filter(booking=live).count() == 1  # surfaced once

@@ -166,6 +166,7 @@ MATRIX: dict[str, dict] = {
     "booking:write_back_exception": roles(PM, PR, CL, HM, HR, UC, scopes={OWN}),
     "booking:write_back_rebook": roles(PM, PR, CL, HM, HR, UC, scopes={OWN}),
     "booking:write_back_retry": roles(PM, PR, CL, HM, HR, UC, scopes={OWN}),
+    "booking:write_back_done": roles(PM, PR, CL, HM, HR, UC, scopes={OWN}),
     "booking:clinical_system_link": roles(PM),
 }
 
