@@ -45,7 +45,8 @@ check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run -v1
 
 # Benchmarks (bench/README.md): a throwaway PostgreSQL and Redis, national-scale data,
-# then search, booking and storm figures (no Node needed). BENCH_ARGS: bench/harness.py options.
+# then search, booking, storm and write-back figures (no Node needed). BENCH_ARGS:
+# bench/harness.py options.
 .PHONY: bench-small
 bench: $(VENV)/.installed services
 	bench/services.sh $(BIN)/python -m bench --preset full $(BENCH_ARGS)

@@ -8,7 +8,9 @@ In one run, against the database in DATABASE_URL (loaded by bench.generate):
     floors;
 (b) sustained booking throughput through booking.services.bookings.book_slot, from
     concurrent client processes each with its own connection;
-(c) a storm of 1,000 concurrent attempts on 10 slots, which must give exactly 10 bookings.
+(c) a storm of 1,000 concurrent attempts on 10 slots, which must give exactly 10 bookings;
+(d) write-back (bench/write_back.py): from a booking to "confirmed in the practice system"
+    against the GP Connect sandbox with 50 ms latency, through Redis and a Celery worker.
 
 It prints a table and writes JSON to bench/results/. The load generator runs on the same
 two cores as the server and PostgreSQL, so every figure includes that competition.
@@ -565,7 +567,13 @@ def main(argv: list[str] | None = None, *, preset: str | None = None) -> dict:
     parser.add_argument("--booking-seconds", type=float, default=20)
     parser.add_argument("--booking-clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
-    parser.add_argument("--skip", action="append", default=[], choices=["api", "booking", "storm"])
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        choices=["api", "booking", "storm", "write-back"],
+    )
+    parser.add_argument("--write-back-workers", type=int, default=4, help="Celery worker processes")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
     django.setup()
@@ -617,6 +625,12 @@ def main(argv: list[str] | None = None, *, preset: str | None = None) -> dict:
     if "storm" not in args.skip:
         print("  storm: 1,000 concurrent attempts on 10 slots ...")
         results["storm"] = measure_storm(rng)
+    if "write-back" not in args.skip:
+        from bench import write_back
+
+        print("  write-back: to the GP Connect sandbox (+50 ms) through Redis and Celery ...")
+        connections.close_all()
+        results["write_back"] = write_back.measure(workers=args.write_back_workers)
 
     results["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     results["targets"] = targets(results)
@@ -649,6 +663,17 @@ def targets(results: dict) -> dict:
         met["storm_exactly_10"] = {
             "value": results["storm"]["bookings"],
             "met": results["storm"]["ok"],
+        }
+    if "write_back" in results:
+        paced = results["write_back"]["paced"]
+        p95 = paced["booking_to_confirmed"]["p95_ms"]
+        met["write_back_p95_le_2000ms"] = {"value": p95, "met": p95 <= 2000}
+        phases = (paced, results["write_back"]["burst"])
+        confirmed = sum(phase["states"].get("delivered", 0) for phase in phases)
+        booked = sum(phase["bookings"] for phase in phases)
+        met["write_back_all_confirmed"] = {
+            "value": f"{confirmed}/{booked}",
+            "met": confirmed == booked,
         }
     return met
 
@@ -698,6 +723,19 @@ def table(results: dict) -> str:
             f"{s['slots']} slots -> {s['bookings']} booked, {s['live_bookings_in_db']} live in "
             f"the database ({'ok' if s['ok'] else 'WRONG'}) in {s['seconds']} s; {s['outcomes']}"
         )
+    if "write_back" in results:
+        w = results["write_back"]
+        paced, burst = w["paced"], w["burst"]
+        paced_ms, burst_ms = paced["booking_to_confirmed"], burst["booking_to_confirmed"]
+        lines += [
+            f"write-back, booking to confirmed in the practice system (sandbox "
+            f"+{w['sandbox_latency_ms']} ms, {w['celery_worker_processes']} Celery processes):",
+            f"  paced: {paced['bookings']} at {paced['rate_per_s']:g}/s, p50 "
+            f"{paced_ms['p50_ms']} ms, p95 {paced_ms['p95_ms']} ms; {paced['states']}",
+            f"  burst: {burst['bookings']} booked at {burst['booked_per_s']:g}/s, confirmed at "
+            f"{burst['confirmed_per_s']:g}/s, p50 {burst_ms['p50_ms']} ms, p95 "
+            f"{burst_ms['p95_ms']} ms; {burst['states']}",
+        ]
     lines.append("")
     lines.append("targets (DESIGN.md):")
     for name, verdict in results["targets"].items():

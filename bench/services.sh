@@ -1,64 +1,15 @@
 #!/usr/bin/env bash
-# Run a command with a throwaway PostgreSQL cluster and Redis server for the benchmarks,
-# both stopped afterwards. Like scripts/with-services.sh, but PostgreSQL keeps its
-# production durability (fsync and synchronous commit on: a booking is on disk when
-# book_slot returns) and has the memory to hold a million slots. BENCH_DURABLE=0 turns
-# durability off, to see how much of the booking figure is the disk.
-# Exports DATABASE_URL, CELERY_BROKER_URL and CACHE_URL for the command.
+# Run a command with the throwaway PostgreSQL and Redis of scripts/with-services.sh, with
+# PostgreSQL set up for the benchmarks: production durability (fsync and synchronous commit
+# on: a booking is on disk when book_slot returns) and the memory to hold a million slots.
+# BENCH_DURABLE=0 turns durability off, to see how much of the booking figure is the disk.
 set -euo pipefail
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
-}
-
-pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
-if [ -z "$pg_bin" ]; then
-  echo "PostgreSQL server binaries not found: run 'make services' as root first." >&2
-  exit 1
-fi
-command -v redis-server >/dev/null || { echo "redis-server not found: run 'make services' as root first." >&2; exit 1; }
-
-workdir=$(mktemp -d "${TMPDIR:-/tmp}/hubdiary-bench.XXXXXX")
-chmod 755 "$workdir"
-pg_port=$(free_port)
-redis_port=$(free_port)
-
-# PostgreSQL refuses to run as root: when we are root, the cluster belongs to 'postgres'.
-as_pg() {
-  if [ "$(id -u)" = "0" ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
-
-cleanup() {
-  as_pg "$pg_bin/pg_ctl" -D "$workdir/pg" -m fast stop >/dev/null 2>&1 || true
-  redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
-  rm -rf "$workdir"
-}
-trap cleanup EXIT INT TERM
-
-durability="-c fsync=on -c synchronous_commit=on"
-if [ "${BENCH_DURABLE:-1}" = "0" ]; then
+export BENCH_DURABLE="${BENCH_DURABLE:-1}"
+durability="-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
+if [ "$BENCH_DURABLE" = "0" ]; then
   durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 fi
-
-mkdir -p "$workdir/pg"
-[ "$(id -u)" = "0" ] && chown -R postgres:postgres "$workdir/pg"
-as_pg "$pg_bin/initdb" -D "$workdir/pg" -U hubdiary -A trust -E UTF8 --no-sync >/dev/null
-as_pg "$pg_bin/pg_ctl" -D "$workdir/pg" -l "$workdir/pg/server.log" -w -o \
-  "-p $pg_port -k $workdir/pg -c listen_addresses=127.0.0.1 $durability \
-   -c shared_buffers=1GB -c effective_cache_size=8GB -c work_mem=16MB \
-   -c maintenance_work_mem=512MB -c max_wal_size=4GB -c max_connections=300" \
-  start >/dev/null
-redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
-  --daemonize yes --dir "$workdir" --logfile "$workdir/redis.log" >/dev/null
-for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
-
-export DATABASE_URL="postgres://hubdiary@127.0.0.1:$pg_port/postgres"
-export CELERY_BROKER_URL="redis://127.0.0.1:$redis_port/0"
-export CACHE_URL="redis://127.0.0.1:$redis_port/1"
-export BENCH_DURABLE="${BENCH_DURABLE:-1}"
-
-set +e
-"$@"
-status=$?
-set -e
-exit $status
+export HUBDIARY_PG_OPTIONS="$durability -c shared_buffers=1GB -c effective_cache_size=8GB \
+-c work_mem=16MB -c maintenance_work_mem=512MB -c max_wal_size=4GB ${HUBDIARY_PG_OPTIONS:-}"
+exec "$(dirname "$0")/../scripts/with-services.sh" "$@"

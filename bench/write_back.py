@@ -1,6 +1,6 @@
 """Write-back throughput and latency: from a booking in the hub to "confirmed in the practice
 system", against the GP Connect sandbox with 50 ms added to every call, a real Celery worker
-and Redis.
+and Redis. `make bench` runs it after the other measurements (bench/harness.py); on its own:
 
     bench/services.sh .venv/bin/python -m bench.write_back [--latency-ms 50] [--workers 4]
 
@@ -209,22 +209,17 @@ def summary(seconds: list[float]) -> dict:
     }
 
 
-def main(argv: list[str]) -> dict:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--latency-ms", type=int, default=50)
-    parser.add_argument("--workers", type=int, default=4, help="Celery worker processes")
-    parser.add_argument("--practices", type=int, default=4)
-    parser.add_argument("--paced", type=int, default=100, help="Bookings in the paced phase")
-    parser.add_argument("--rate", type=float, default=5.0, help="Paced bookings a second")
-    parser.add_argument("--burst", type=int, default=300, help="Bookings in the burst phase")
-    parser.add_argument("--output", help="Write the figures to this JSON file too")
-    args = parser.parse_args(argv)
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+def measure(
+    *,
+    latency_ms: int = 50,
+    workers: int = 4,
+    practices: int = 4,
+    paced: int = 100,
+    rate: float = 5.0,
+    burst: int = 300,
+) -> dict:
+    """Start the sandbox and a Celery worker, book, and measure; Django must be set up and
+    migrated, and CELERY_BROKER_URL point at a Redis."""
     work = Path(tempfile.mkdtemp(prefix="hubdiary-wb-bench-"))
     port = free_port()
     sandbox = start(
@@ -237,7 +232,7 @@ def main(argv: list[str]) -> dict:
             "--db",
             str(work / "sandbox.sqlite3"),
             "--latency-ms",
-            str(args.latency_ms),
+            str(latency_ms),
             "--quiet",
         ],
         work / "sandbox.log",
@@ -254,9 +249,9 @@ def main(argv: list[str]) -> dict:
     worker = None
     try:
         wait_for(sandbox_up, 30, "the sandbox")
-        membership, practices = build_world(sandbox_url, args.practices)
-        slots = free_imported_slots(practices)
-        needed = args.paced + args.burst
+        membership, linked = build_world(sandbox_url, practices)
+        slots = free_imported_slots(linked)
+        needed = paced + burst
         if len(slots) < needed:
             raise SystemExit(f"Only {len(slots)} free slots for {needed} bookings")
         worker_log = work / "worker.log"
@@ -271,7 +266,7 @@ def main(argv: list[str]) -> dict:
                 "--pool",
                 "prefork",
                 "--concurrency",
-                str(args.workers),
+                str(workers),
                 "--loglevel",
                 "INFO",
                 "--without-gossip",
@@ -282,47 +277,47 @@ def main(argv: list[str]) -> dict:
         )
         wait_for(lambda: " ready." in worker_log.read_text(errors="replace"), 60, "the worker")
 
-        paced = []
+        paced_ids = []
         began = time.monotonic()
-        for number in range(args.paced):
-            paced.append(book(membership, slots.pop()).pk)
-            pause = began + (number + 1) / args.rate - time.monotonic()
+        for number in range(paced):
+            paced_ids.append(book(membership, slots.pop()).pk)
+            pause = began + (number + 1) / rate - time.monotonic()
             if pause > 0:
                 time.sleep(pause)
-        settle(paced, timeout=300)
-        paced_seconds, paced_states = latencies(paced)
+        settle(paced_ids, timeout=300)
+        paced_seconds, paced_states = latencies(paced_ids)
 
-        burst = []
+        burst_ids = []
         began = time.monotonic()
-        for _ in range(args.burst):
-            burst.append(book(membership, slots.pop()).pk)
+        for _ in range(burst):
+            burst_ids.append(book(membership, slots.pop()).pk)
         booked_in = time.monotonic() - began
-        settle(burst, timeout=600)
-        burst_seconds, burst_states = latencies(burst)
+        settle(burst_ids, timeout=600)
+        burst_seconds, burst_states = latencies(burst_ids)
         from booking.models import Booking, WriteBackMessage
 
-        first = Booking.objects.filter(pk__in=burst).order_by("created_at").first().created_at
+        first = Booking.objects.filter(pk__in=burst_ids).order_by("created_at").first().created_at
         last = (
-            WriteBackMessage.objects.filter(booking_id__in=burst)
+            WriteBackMessage.objects.filter(booking_id__in=burst_ids)
             .order_by("-delivered_at")
             .first()
             .delivered_at
         )
         span = (last - first).total_seconds()
-        figures = {
-            "sandbox_latency_ms": args.latency_ms,
-            "celery_worker_processes": args.workers,
+        return {
+            "sandbox_latency_ms": latency_ms,
+            "celery_worker_processes": workers,
             "paced": {
-                "bookings": args.paced,
-                "rate_per_s": args.rate,
+                "bookings": paced,
+                "rate_per_s": rate,
                 "states": paced_states,
                 "booking_to_confirmed": summary(paced_seconds),
             },
             "burst": {
-                "bookings": args.burst,
-                "booked_per_s": round(args.burst / booked_in, 1),
+                "bookings": burst,
+                "booked_per_s": round(burst / booked_in, 1),
                 "states": burst_states,
-                "confirmed_per_s": round(args.burst / span, 1),
+                "confirmed_per_s": round(burst / span, 1),
                 "booking_to_confirmed": summary(burst_seconds),
             },
         }
@@ -330,6 +325,32 @@ def main(argv: list[str]) -> dict:
         if worker is not None:
             stop(worker)
         stop(sandbox)
+
+
+def main(argv: list[str]) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--latency-ms", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=4, help="Celery worker processes")
+    parser.add_argument("--practices", type=int, default=4)
+    parser.add_argument("--paced", type=int, default=100, help="Bookings in the paced phase")
+    parser.add_argument("--rate", type=float, default=5.0, help="Paced bookings a second")
+    parser.add_argument("--burst", type=int, default=300, help="Bookings in the burst phase")
+    parser.add_argument("--output", help="Write the figures to this JSON file too")
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    figures = measure(
+        latency_ms=args.latency_ms,
+        workers=args.workers,
+        practices=args.practices,
+        paced=args.paced,
+        rate=args.rate,
+        burst=args.burst,
+    )
     print(json.dumps(figures, indent=2))
     if args.output:
         Path(args.output).write_text(json.dumps(figures, indent=2) + "\n")

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Run a command with a throwaway PostgreSQL cluster and Redis server, both stopped afterwards.
 # Exports DATABASE_URL, CELERY_BROKER_URL and CACHE_URL for the command.
+# HUBDIARY_PG_OPTIONS: more PostgreSQL settings ("-c name=value ..."), after the defaults
+# below, so they win (bench/services.sh turns durability back on and adds memory).
 set -euo pipefail
 
 free_port() {
@@ -36,7 +38,7 @@ mkdir -p "$workdir/pg"
 as_pg "$pg_bin/initdb" -D "$workdir/pg" -U hubdiary -A trust -E UTF8 --no-sync >/dev/null
 # Durability settings off: this cluster lives for one test run.
 as_pg "$pg_bin/pg_ctl" -D "$workdir/pg" -l "$workdir/pg/server.log" -w -o \
-  "-p $pg_port -k $workdir/pg -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
+  "-p $pg_port -k $workdir/pg -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300 ${HUBDIARY_PG_OPTIONS:-}" \
   start >/dev/null
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
   --daemonize yes --dir "$workdir" --logfile "$workdir/redis.log" >/dev/null
