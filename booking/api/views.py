@@ -332,6 +332,16 @@ class BookingCreateApi(ApiView):
         comment = serializers.CharField(
             max_length=500, required=False, default="", allow_blank=True
         )
+        override_reason = serializers.CharField(
+            max_length=500,
+            required=False,
+            default="",
+            allow_blank=True,
+            help_text=(
+                "Book past the slot's embargo, cut-off or quota, saying why: only for someone "
+                "who also runs the sessions of the slot's practice. Audited."
+            ),
+        )
 
         def validate_nhs_number(self, value: str) -> str:
             try:
@@ -397,6 +407,7 @@ class BookingCreateApi(ApiView):
             description=data["description"],
             comment=data["comment"],
             idempotency_key=key,
+            override_reason=data["override_reason"],
         )
         return _booking_response(booking, created=True)
 

@@ -269,3 +269,36 @@ def test_an_override_posted_by_someone_not_permitted_books_nothing(
     assert b'name="override_reason"' not in response.content
     assert not Booking.objects.exists()
     assert not AuditEvent.objects.filter(action="booking.rule-override").exists()
+
+
+def test_the_api_books_past_an_embargo_with_a_reason_and_refuses_without_one(
+    publish_b, hub_locum, hub, hub_books_for_a, patient_a
+):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    slots = publish_b(EMBARGOED)
+    client = APIClient()
+    client.credentials(
+        HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=hub_locum).key}",
+        HTTP_X_ACTING_ORGANISATION=hub.ods_code,
+    )
+    body = {
+        "slot_id": str(slots[0].public_id),
+        "nhs_number": patient_a.nhs_number,
+        "description": "Review",
+    }
+
+    refused = client.post(reverse("api:booking_create"), body, format="json")
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "slot-not-bookable"
+
+    booked = client.post(
+        reverse("api:booking_create"),
+        {**body, "override_reason": "GP asked to see them"},
+        format="json",
+    )
+    assert booked.status_code == 201, booked.json()
+    booking = Booking.objects.get(public_id=booked.json()["id"])
+    assert booking.rule_override_reason == "GP asked to see them"
+    assert AuditEvent.objects.filter(action="booking.rule-override").count() == 1
