@@ -22,6 +22,9 @@ from practices.services import grant_membership
 Job = Clinician.JobRole
 
 HUB_NOW = RuleSpec(audience=Audience.HUB, cut_off_minutes=30)
+# The nurses' evening clinic keeps places for the practice's own patients: the hub may
+# book at most three of each.
+HUB_AT_MOST_3 = RuleSpec(audience=Audience.HUB, cut_off_minutes=30, quota_per_session=3)
 URGENT_ON_THE_DAY = RuleSpec(
     audience=Audience.URGENT_CARE,
     opens=ReleaseRule.Opens.ON_DAY,
@@ -58,7 +61,7 @@ PATTERNS = {
             datetime.time(20, 0),
             Job.PRACTICE_NURSE,
             20,
-            (HUB_NOW, ONLINE_48H),
+            (HUB_AT_MOST_3, ONLINE_48H),
         ),
         (5, datetime.time(9, 0), datetime.time(12, 0), Job.GP, 15, (HUB_NOW, *WIDEN_AT_2H)),
     ],

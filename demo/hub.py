@@ -236,6 +236,14 @@ LOGINS = (
         "Hub receptionist: books patients across the member practices",
     ),
     DemoLogin(
+        "hub.lead",
+        "Priya",
+        "Nair",
+        (("U99001", Role.HUB_RECEPTIONIST), ("A99002", Role.PRACTICE_RECEPTIONIST)),
+        "Lead hub receptionist who also runs Kirkgate Surgery's sessions: can book past "
+        "Kirkgate's release rules, giving a reason",
+    ),
+    DemoLogin(
         "practice.manager",
         "Sandra",
         "Holt",

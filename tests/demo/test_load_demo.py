@@ -142,3 +142,43 @@ def test_the_demo_diary_has_two_weeks_of_sessions_some_booked(demo):
     )
     assert found
     assert "A99006" not in {slot.practice.ods_code for slot in found}
+
+
+def test_the_lead_hub_receptionist_can_book_past_kirkgates_quota_with_a_reason(demo):
+    """Kirkgate's nurse clinics take at most three hub bookings; the hub's lead receptionist,
+    who also runs Kirkgate's sessions, may book a fourth, saying why."""
+    from booking.errors import SlotNotBookable
+    from booking.models import Booking, Slot
+    from booking.services.bookings import book_slot
+    from governance.audit import Actor
+    from practices.models import Membership
+
+    hub_lead = Membership.objects.get(user__username="hub.lead", organisation__ods_code="U99001")
+    actor = Actor(user=hub_lead.user, membership=hub_lead)
+    clinic = (
+        Slot.objects.filter(
+            practice__ods_code="A99002",
+            schedule__rules__quota_per_session=3,
+            status=Slot.Status.FREE,
+        )
+        .order_by("-start")
+        .first()
+        .schedule
+    )
+    free = list(clinic.slots.filter(status=Slot.Status.FREE).order_by("start"))
+    patients = Patient.objects.filter(registered_practice__ods_code="A99002", is_sensitive=False)
+    taken = Booking.objects.filter(
+        slot__schedule=clinic, booking_organisation=hub_lead.organisation
+    )
+    for slot, patient in zip(free, patients, strict=False):
+        if taken.count() == 3:
+            break
+        book_slot(by=actor, slot=slot, patient=patient)
+    last = clinic.slots.filter(status=Slot.Status.FREE).first()
+    patient = patients.exclude(bookings__slot__schedule=clinic).first()
+
+    with pytest.raises(SlotNotBookable) as refused:
+        book_slot(by=actor, slot=last, patient=patient)
+    assert refused.value.reason_code == "quota-reached"
+    booking = book_slot(by=actor, slot=last, patient=patient, override_reason="Wound check today")
+    assert booking.rule_override_reason == "Wound check today"
