@@ -149,7 +149,7 @@ def _book_locked(
     # book); its session and rules are read as committed. Quotas take their own lock.
     slot = (
         Slot.objects.select_for_update(of=("self",))
-        .select_related("practice", "schedule")
+        .select_related("practice__clinical_system_link", "schedule")
         .get(pk=slot.pk)
     )
     schedule = slot.schedule
