@@ -182,3 +182,20 @@ def test_the_lead_hub_receptionist_can_book_past_kirkgates_quota_with_a_reason(d
     assert refused.value.reason_code == "quota-reached"
     booking = book_slot(by=actor, slot=last, patient=patient, override_reason="Wound check today")
     assert booking.rule_override_reason == "Wound check today"
+
+
+def test_linked_practices_have_a_short_list_of_bookings_to_enter_by_hand(demo):
+    """Hub bookings from before the links were on were keyed by hand; two are still to do."""
+    from booking.models import Booking, WriteBackMessage
+    from demo.practice_systems import LINKED_PRACTICES, STILL_TO_ENTER_BY_HAND
+
+    for ods_code in LINKED_PRACTICES:
+        waiting = WriteBackMessage.objects.filter(
+            booking__slot__practice__ods_code=ods_code,
+            state=WriteBackMessage.State.MANUAL,
+            resolved_at__isnull=True,
+        )
+        assert waiting.count() == STILL_TO_ENTER_BY_HAND
+        assert Booking.objects.filter(
+            slot__practice__ods_code=ods_code, write_back=Booking.WriteBack.ENTERED
+        ).exists()
