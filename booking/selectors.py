@@ -27,16 +27,31 @@ def audience_for(organisation: Organisation) -> str:
     }.get(organisation.kind, Audience.HUB)
 
 
+def _pooling_agreements(organisation: Organisation) -> QuerySet:
+    """Active booking agreements with practices (for a hub, its members) that let this
+    organisation book their slots."""
+    agreed = active_agreements(partner=organisation, scope=Scope.BOOKING).filter(
+        practice__kind=Organisation.Kind.GP_PRACTICE
+    )
+    if organisation.is_hub:
+        agreed = agreed.filter(practice__hubs=organisation)
+    return agreed
+
+
 def pooled_practices(organisation: Organisation) -> QuerySet[Organisation]:
     """The practices whose slots this organisation may book: its own if it is a practice;
     otherwise those with an active booking agreement with it (and, for a hub, members)."""
     if organisation.is_practice:
         return Organisation.objects.filter(pk=organisation.pk)
-    agreed = active_agreements(partner=organisation, scope=Scope.BOOKING).values("practice")
-    practices = Organisation.objects.filter(pk__in=agreed, kind=Organisation.Kind.GP_PRACTICE)
-    if organisation.is_hub:
-        practices = practices.filter(hubs=organisation)
-    return practices.order_by("name")
+    agreed = _pooling_agreements(organisation).values("practice")
+    return Organisation.objects.filter(pk__in=agreed).order_by("name")
+
+
+def pooled_practice_ids(organisation: Organisation) -> list[int]:
+    """`pooled_practices`' keys, in one query on the agreements (search's first step)."""
+    if organisation.is_practice:
+        return [organisation.pk]
+    return sorted(set(_pooling_agreements(organisation).values_list("practice_id", flat=True)))
 
 
 @dataclass(frozen=True)
@@ -206,35 +221,32 @@ def free_slots_for(
     organisation = actor.membership.organisation
     audience = audience_for(organisation)
     now = timezone.now()
-    practices = list(pooled_practices(organisation).values_list("pk", flat=True))
+    practices = pooled_practice_ids(organisation)
     if filters.practices:
         practices = [pk for pk in practices if pk in filters.practices]
     if not practices:
         return []
-    slots = Slot.objects.filter(
-        _released_to(audience, now),
-        status=Slot.Status.FREE,
-        practice_id__in=practices,
-        start__gte=max(start, now),
-        start__lt=end,
-    )
-    if filters.sites:
-        slots = slots.filter(site_id__in=filters.sites)
-    if filters.practitioner_roles:
-        slots = slots.filter(practitioner_role__in=filters.practitioner_roles)
-    if filters.delivery_channels:
-        slots = slots.filter(delivery_channel__in=filters.delivery_channels)
-    if filters.slot_types:
-        slots = slots.filter(slot_type__in=filters.slot_types)
-    if filters.weekdays:
-        slots = slots.filter(start__iso_week_day__in=filters.weekdays)
-    if filters.from_time:
-        slots = slots.filter(start__time__gte=filters.from_time)
-    if filters.to_time:
-        slots = slots.filter(start__time__lt=filters.to_time)
+    # One filter() call: each call copies the query, and search is hot.
+    wanted = {
+        "status": Slot.Status.FREE,
+        "practice_id__in": practices,
+        "start__gte": max(start, now),
+        "start__lt": end,
+        "site_id__in": filters.sites,
+        "practitioner_role__in": filters.practitioner_roles,
+        "delivery_channel__in": filters.delivery_channels,
+        "slot_type__in": filters.slot_types,
+        "start__iso_week_day__in": filters.weekdays,
+        "start__time__gte": filters.from_time,
+        "start__time__lt": filters.to_time,
+    }
+    conditions = [_released_to(audience, now)]
     if after is not None:
         after_start, after_id = after
-        slots = slots.filter(Q(start__gt=after_start) | Q(start=after_start, id__gt=after_id))
+        conditions.append(Q(start__gt=after_start) | Q(start=after_start, id__gt=after_id))
+    slots = Slot.objects.filter(
+        *conditions, **{lookup: value for lookup, value in wanted.items() if value}
+    )
 
     # One statement, two steps: the page's keys come from an index-only scan of
     # slot_free_by_start, which carries the practice and the release windows, so only

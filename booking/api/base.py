@@ -92,12 +92,10 @@ class TokenClientThrottle(BaseThrottle):
             return True
         now = time.time()
         key = f"api-throttle:{request.user.public_id}:{int(now // 60)}"
-        cache.add(key, 0, timeout=120)
         try:
             used = cache.incr(key)
-        except ValueError:  # evicted between add and incr
-            cache.set(key, 1, timeout=120)
-            used = 1
+        except ValueError:  # the minute's first request (or the count was evicted)
+            used = 1 if cache.add(key, 1, timeout=120) else cache.incr(key)
         self._wait = 60 - now % 60
         return used <= limit
 
