@@ -726,7 +726,7 @@ def switch_clinical_system_link(
     *, by: Actor, practice: Organisation, enabled: bool
 ) -> ClinicalSystemLink:
     """The practice manager turns the practice's link on or off. Turning it on sends what
-    waited while it was off."""
+    waited while it was off, and the bookings made meanwhile."""
     organisation = by.membership.organisation if by.membership else None
     if organisation is None or organisation.pk != practice.pk:
         raise PermissionDenied("Only the practice's own staff may switch its link.")
@@ -752,8 +752,26 @@ def switch_clinical_system_link(
             )
             WriteBackMessage.objects.filter(pk__in=waiting).update(next_attempt_at=timezone.now())
             transaction.on_commit(lambda: [hand_to_worker(pk) for pk in waiting], robust=True)
+            _send_bookings_made_while_off(by, practice)
             _surface_hand_entries(by, practice)
     return link
+
+
+def _send_bookings_made_while_off(by: Actor, practice: Organisation) -> int:
+    """Bookings still to come in slots the practice system holds, made while the link was
+    off, were never sent: they are written back now, like any new booking."""
+    missed = (
+        Booking.objects.filter(
+            slot__practice=practice, status=Booking.Status.BOOKED, start__gt=timezone.now()
+        )
+        .exclude(slot__external_id="")
+        .exclude(write_back_messages__operation=Operation.BOOK)
+        .select_related("slot__practice__clinical_system_link")
+    )
+    sent = 0
+    for booking in missed:
+        sent += enqueue_write_back(by=by, booking=booking, operation=Operation.BOOK) is not None
+    return sent
 
 
 def _surface_hand_entries(by: Actor, practice: Organisation) -> int:

@@ -383,6 +383,29 @@ def test_a_link_turned_off_holds_messages_until_it_is_on_again(
     assert AuditEvent.objects.filter(action="clinical-system-link.on").exists()
 
 
+def test_bookings_made_while_the_link_was_off_are_sent_when_it_is_on_again(
+    book, link_a, practice_system, practice_manager_a, enqueued, django_capture_on_commit_callbacks
+):
+    manager = actor_for(practice_manager_a)
+    write_back.switch_clinical_system_link(by=manager, practice=link_a.practice, enabled=False)
+    booking = book()
+    booking.refresh_from_db()
+    assert booking.write_back == Booking.WriteBack.NOT_LINKED
+
+    with django_capture_on_commit_callbacks(execute=True):
+        write_back.switch_clinical_system_link(by=manager, practice=link_a.practice, enabled=True)
+
+    message = _message(booking)
+    assert enqueued == [(message.pk, None)]
+    assert _deliver(message) == State.DELIVERED
+    booking.refresh_from_db()
+    assert booking.write_back == Booking.WriteBack.CONFIRMED
+    # Switching on again later sends nothing twice.
+    write_back.switch_clinical_system_link(by=manager, practice=link_a.practice, enabled=False)
+    write_back.switch_clinical_system_link(by=manager, practice=link_a.practice, enabled=True)
+    assert WriteBackMessage.objects.filter(booking=booking).count() == 1
+
+
 def test_only_the_practice_manager_switches_the_link(
     link_a, receptionist_practice_a, practice_manager_b, hub_manager
 ):
@@ -829,7 +852,8 @@ def test_turning_the_link_on_surfaces_bookings_made_in_hub_diary_slots(
     assert (surfaced.booking, surfaced.operation) == (live, Op.BOOK)
     live.refresh_from_db()
     assert live.write_back == Booking.WriteBack.MANUAL
-    assert not WriteBackMessage.objects.filter(booking__in=[cancelled, past, imported]).exists()
+    assert not WriteBackMessage.objects.filter(booking__in=[cancelled, past]).exists()
+    assert _message(imported).state == State.PENDING  # sent as any new booking is
 
     write_back.switch_clinical_system_link(by=manager, practice=practice_a, enabled=False)
     write_back.switch_clinical_system_link(by=manager, practice=practice_a, enabled=True)
