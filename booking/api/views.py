@@ -440,10 +440,29 @@ class BookingDetailApi(ApiView):
         return _booking_response(_booking_or_404(self.actor, booking_id))
 
 
-class BookingCancelApi(ApiView):
-    """Cancel a booking, with a reason, if it has not changed since the caller read it."""
+class BookingChangeApi(ApiView):
+    """A change to one booking, made only if it is still at the version the caller last
+    read (`version` in the body, or If-Match). Each subclass names the change, and documents
+    its `post` (which only hands over to this one)."""
 
     not_found = "booking-not-found"
+    answers_created = False  # rebook answers 201, with the new booking
+
+    def post(self, request: Request, booking_id) -> Response:
+        booking = _booking_or_404(self.actor, booking_id)
+        given = self.InputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        version = if_match_version(request, data.get("version"))
+        changed = self.change(booking, data, version)
+        return _booking_response(changed, created=self.answers_created)
+
+    def change(self, booking: Booking, data: dict, version: int) -> Booking:
+        raise NotImplementedError
+
+
+class BookingCancelApi(BookingChangeApi):
+    """Cancel a booking, with a reason, if it has not changed since the caller read it."""
 
     @extend_schema_serializer(component_name="BookingCancelRequest")
     class InputSerializer(serializers.Serializer):
@@ -463,23 +482,18 @@ class BookingCancelApi(ApiView):
         tags=["bookings"],
     )
     def post(self, request: Request, booking_id) -> Response:
-        booking = _booking_or_404(self.actor, booking_id)
-        given = self.InputSerializer(data=request.data)
-        given.is_valid(raise_exception=True)
-        version = if_match_version(request, given.validated_data.get("version"))
-        cancelled = cancel_booking(
-            by=self.actor,
-            booking=booking,
-            reason=given.validated_data["reason"],
-            expected_version=version,
+        return super().post(request, booking_id)
+
+    def change(self, booking: Booking, data: dict, version: int) -> Booking:
+        return cancel_booking(
+            by=self.actor, booking=booking, reason=data["reason"], expected_version=version
         )
-        return _booking_response(cancelled)
 
 
-class BookingRebookApi(ApiView):
+class BookingRebookApi(BookingChangeApi):
     """Move a booking to another slot in one step."""
 
-    not_found = "booking-not-found"
+    answers_created = True
 
     @extend_schema_serializer(component_name="BookingRebookRequest")
     class InputSerializer(serializers.Serializer):
@@ -510,25 +524,20 @@ class BookingRebookApi(ApiView):
         tags=["bookings"],
     )
     def post(self, request: Request, booking_id) -> Response:
-        booking = _booking_or_404(self.actor, booking_id)
-        given = self.InputSerializer(data=request.data)
-        given.is_valid(raise_exception=True)
-        version = if_match_version(request, given.validated_data.get("version"))
-        new_slot = _slot_or_404(self.actor, given.validated_data["slot_id"])
-        moved = rebook(
+        return super().post(request, booking_id)
+
+    def change(self, booking: Booking, data: dict, version: int) -> Booking:
+        return rebook(
             by=self.actor,
             booking=booking,
-            new_slot=new_slot,
-            reason=given.validated_data["reason"],
+            new_slot=_slot_or_404(self.actor, data["slot_id"]),
+            reason=data["reason"],
             expected_version=version,
         )
-        return _booking_response(moved, created=True)
 
 
-class BookingStatusApi(ApiView):
+class BookingStatusApi(BookingChangeApi):
     """Record what happened: arrived, attended, did not attend, or back to booked."""
-
-    not_found = "booking-not-found"
 
     @extend_schema_serializer(component_name="BookingStatusRequest")
     class InputSerializer(serializers.Serializer):
@@ -554,24 +563,17 @@ class BookingStatusApi(ApiView):
         tags=["bookings"],
     )
     def post(self, request: Request, booking_id) -> Response:
-        booking = _booking_or_404(self.actor, booking_id)
-        given = self.InputSerializer(data=request.data)
-        given.is_valid(raise_exception=True)
-        version = if_match_version(request, given.validated_data.get("version"))
-        changed = record_attendance(
-            by=self.actor,
-            booking=booking,
-            status=given.validated_data["status"],
-            expected_version=version,
+        return super().post(request, booking_id)
+
+    def change(self, booking: Booking, data: dict, version: int) -> Booking:
+        return record_attendance(
+            by=self.actor, booking=booking, status=data["status"], expected_version=version
         )
-        return _booking_response(changed)
 
 
-class BookingAmendApi(ApiView):
+class BookingAmendApi(BookingChangeApi):
     """Change what the appointment is for, or the comment for the practice, if the booking
     has not changed since the caller read it."""
-
-    not_found = "booking-not-found"
 
     @extend_schema_serializer(component_name="BookingAmendRequest")
     class InputSerializer(serializers.Serializer):
@@ -620,16 +622,13 @@ class BookingAmendApi(ApiView):
         tags=["bookings"],
     )
     def post(self, request: Request, booking_id) -> Response:
-        booking = _booking_or_404(self.actor, booking_id)
-        given = self.InputSerializer(data=request.data)
-        given.is_valid(raise_exception=True)
-        data = given.validated_data
-        version = if_match_version(request, data.get("version"))
-        amended = amend_booking(
+        return super().post(request, booking_id)
+
+    def change(self, booking: Booking, data: dict, version: int) -> Booking:
+        return amend_booking(
             by=self.actor,
             booking=booking,
             description=data.get("description", booking.description),
             comment=data.get("comment", booking.comment),
             expected_version=version,
         )
-        return _booking_response(amended)
