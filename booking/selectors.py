@@ -16,7 +16,7 @@ from booking.models import Audience, Booking, DeliveryChannel, ReleaseRule, Slot
 from governance.access import active_agreements
 from governance.audit import Actor
 from governance.models import Scope
-from practices.models import Clinician, Organisation
+from practices.models import Clinician, Organisation, clinician_name
 
 
 def audience_for(organisation: Organisation) -> str:
@@ -100,7 +100,7 @@ class ClinicianRef:
     gender: str
 
     def __str__(self) -> str:
-        return " ".join(part for part in (self.title, self.given_name, self.family_name) if part)
+        return clinician_name(self.title, self.given_name, self.family_name)
 
 
 @dataclass(frozen=True, slots=True)

@@ -106,6 +106,11 @@ class Site(models.Model):
         return f"{self.name}, {self.postcode}"
 
 
+def clinician_name(title: str, given_name: str, family_name: str) -> str:
+    """How a clinician is named to staff and patients: "Dr Amara Okafor"."""
+    return " ".join(part for part in (title, given_name, family_name) if part)
+
+
 class Clinician(models.Model):
     class Gender(models.TextChoices):
         FEMALE = "female", "Female"
@@ -148,7 +153,7 @@ class Clinician(models.Model):
         ordering = ["family_name", "given_name"]
 
     def __str__(self) -> str:
-        return " ".join(part for part in (self.title, self.given_name, self.family_name) if part)
+        return clinician_name(self.title, self.given_name, self.family_name)
 
 
 # Which roles make sense at which kind of organisation.
