@@ -343,7 +343,7 @@ def search_sql_for(hub_id: int, user_id: int) -> str:
     with CaptureQueriesContext(connection) as captured:
         free_slots_for(actor=actor, start=now, end=now + WINDOW, limit=51)
     slot_queries = [
-        q["sql"] for q in captured.captured_queries if 'FROM "booking_slot"' in q["sql"]
+        q["sql"] for q in captured.captured_queries if re.search(r'FROM "?booking_slot\b', q["sql"])
     ]
     if len(slot_queries) != 1:
         raise RuntimeError(f"Expected one slot query, saw {len(slot_queries)}")

@@ -8,7 +8,7 @@ with the quota counts.
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.db import connection
 from django.utils import timezone
@@ -146,17 +146,23 @@ def may_book(
     return rr.may_book(slot_facts, searcher_for(organisation), now, used=used, override=override)
 
 
-def may_see(
-    *,
-    start: datetime.datetime,
-    practice_ods: str,
-    rules: Iterable[ReleaseRule],
-    organisation: Organisation,
-    now: datetime.datetime,
-) -> bool:
-    """May this organisation see a slot with these rules in search, now?"""
-    slot_facts = facts(start=start, practice_ods=practice_ods, rules=rules)
-    return rr.may_see(slot_facts, searcher_for(organisation), now).allowed
+def seen_by(
+    organisation: Organisation, now: datetime.datetime, rules: Iterable[ReleaseRule]
+) -> Callable[[datetime.datetime, int, str], bool]:
+    """May this organisation see these sessions' slots in search, now? For a page of search:
+    each session's rules become pure rules once. The answer takes a slot's start, its
+    schedule's id and its practice's ODS code."""
+    searcher = searcher_for(organisation)
+    by_schedule: dict[int, list[rr.ReleaseRule]] = {}
+    for row in rules:
+        by_schedule.setdefault(row.schedule_id, []).append(pure_rule(row))
+    pure = {schedule: tuple(found) for schedule, found in by_schedule.items()}
+
+    def sees(start: datetime.datetime, schedule_id: int, practice_ods: str) -> bool:
+        slot = rr.SlotFacts(start=start, practice_ods=practice_ods, rules=pure.get(schedule_id, ()))
+        return rr.may_see(slot, searcher, now).allowed
+
+    return sees
 
 
 def describe_rules(rules: Iterable[ReleaseRule]) -> list[str]:

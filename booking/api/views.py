@@ -196,7 +196,8 @@ class SlotSearchApi(ApiView):
             else None
         )
         # OutputSerializer documents this shape; slot_json writes it (see there).
-        return Response({"results": [slot_json(s) for s in page], "next_cursor": next_cursor})
+        zone = timezone.get_current_timezone()
+        return Response({"results": [slot_json(s, zone) for s in page], "next_cursor": next_cursor})
 
     def _filters(self, data: dict) -> SlotFilters:
         """The selector's filters, with ODS codes and site ids turned into keys; a practice

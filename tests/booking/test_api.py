@@ -199,6 +199,20 @@ def test_search_returns_free_slots_in_start_order_with_offsets(
     assert response.json()["next_cursor"] is None
 
 
+def test_search_times_are_written_as_drf_writes_them_in_summer_and_winter():
+    from rest_framework import serializers
+
+    from booking.api.serializers import _when
+
+    zone = timezone.get_current_timezone()
+    for moment in (
+        datetime.datetime(2026, 1, 15, 18, 30, tzinfo=datetime.UTC),  # GMT: written as Z
+        datetime.datetime(2026, 7, 15, 18, 30, 15, 5, tzinfo=datetime.UTC),  # BST: +01:00
+        datetime.datetime(2026, 10, 25, 0, 59, tzinfo=datetime.UTC),  # the hour before the change
+    ):
+        assert _when(moment, zone) == serializers.DateTimeField().to_representation(moment)
+
+
 def test_search_results_are_exactly_what_the_slot_schema_describes(
     publish, hub_receptionist, hub_books_for_a
 ):
