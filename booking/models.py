@@ -151,10 +151,14 @@ class Slot(models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="slots")
+    # Looked up through slot_schedule_start and slot_practice_start: no index of their own,
+    # as every booking rewrites each of the slot's indexes.
+    schedule = models.ForeignKey(
+        Schedule, on_delete=models.CASCADE, related_name="slots", db_index=False
+    )
     # Copied from the session so that search reads one table through one index.
     practice = models.ForeignKey(
-        "practices.Organisation", on_delete=models.PROTECT, related_name="+"
+        "practices.Organisation", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     site = models.ForeignKey("practices.Site", on_delete=models.PROTECT, related_name="+")
     clinician = models.ForeignKey(
@@ -257,11 +261,15 @@ class Booking(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="bookings")
+    # Patient and booking organisation are looked up through the (…, start) indexes below.
     patient = models.ForeignKey(
-        "patients.Patient", on_delete=models.PROTECT, related_name="bookings"
+        "patients.Patient", on_delete=models.PROTECT, related_name="bookings", db_index=False
     )
     booking_organisation = models.ForeignKey(
-        "practices.Organisation", on_delete=models.PROTECT, related_name="bookings_made"
+        "practices.Organisation",
+        on_delete=models.PROTECT,
+        related_name="bookings_made",
+        db_index=False,
     )
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -280,7 +288,8 @@ class Booking(models.Model):
     # copied in without it (the bench loader) still load.
     rule_override_reason = models.CharField(max_length=500, blank=True, default="", db_default="")
     version = models.PositiveIntegerField(default=1)
-    idempotency_key = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # Unique through a constraint, not unique=True, which would add a second index for LIKE.
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001 (none given)
     write_back = models.CharField(
         max_length=12, choices=WriteBack.choices, default=WriteBack.NOT_LINKED
     )
@@ -302,6 +311,9 @@ class Booking(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["slot"], condition=~Q(status="cancelled"), name="one_live_booking_per_slot"
+            ),
+            models.UniqueConstraint(
+                fields=["idempotency_key"], name="booking_idempotency_key_unique"
             ),
             models.CheckConstraint(
                 condition=Q(cancelled_by__isnull=True, cancelled_at__isnull=True)
