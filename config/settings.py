@@ -118,6 +118,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql") and env_bool(
+    "DATABASE_PREPARED_STATEMENTS", True
+):
+    # Django leaves psycopg's prepared statements off. config.db.prepared_cursor prepares
+    # the hot lookups by key, and only those: the ORM's cursors bind values on the client
+    # and never prepare. Turn off for a connection pooler that cannot hold them.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # The search index's covering columns only matter on PostgreSQL; the demo needs none.

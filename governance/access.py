@@ -12,9 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.db import connection
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from config.db import prepared_cursor
 from governance.audit import Actor, record_event
 from governance.models import AuditEvent, BreakGlass, Consent, Scope, SharingAgreement
 from governance.permissions import Perm
@@ -81,6 +83,26 @@ def active_agreements(*, partner: Organisation, scope: str, on=None) -> QuerySet
     )
 
 
+def has_active_agreement(*, practice_id: int, partner: Organisation, scope: str) -> bool:
+    """Whether `active_agreements(partner=partner, scope=scope)` holds one with this
+    practice. Written out, as every access decision across practices asks it."""
+    today = connection.ops.adapt_datefield_value(timezone.localdate())
+    with prepared_cursor() as cursor:
+        cursor.execute(
+            _ACTIVE_AGREEMENT_WITH,
+            [partner.pk, practice_id, scope, SharingAgreement.Status.ACTIVE, today, today],
+        )
+        return cursor.fetchone() is not None
+
+
+_ACTIVE_AGREEMENT_WITH = """
+SELECT 1 FROM governance_sharingagreement
+WHERE partner_id = %s AND practice_id = %s AND scope = %s AND status = %s
+  AND starts_on <= %s AND ends_on >= %s
+LIMIT 1
+"""
+
+
 def current_consent(patient: Patient, scope: str) -> Consent | None:
     return Consent.objects.filter(patient=patient, scope=scope).first()
 
@@ -116,18 +138,14 @@ def evaluate(actor: Actor, patient: Patient, purpose: Purpose) -> Decision:
     if patient.is_sensitive:
         return Decision(False, None, "sensitive record: registered practice only")
 
-    if rule.scope is not None:
-        agreed = (
-            active_agreements(partner=organisation, scope=rule.scope)
-            .filter(practice_id=patient.registered_practice_id)
-            .exists()
-        )
-        if agreed:
-            if rule.consent is None:
-                return Decision(True, Basis.SHARING_AGREEMENT, "sharing agreement")
-            consent = current_consent(patient, rule.consent)
-            if consent and consent.state == Consent.State.GIVEN:
-                return Decision(True, Basis.SHARING_AGREEMENT, "sharing agreement and consent")
+    if rule.scope is not None and has_active_agreement(
+        practice_id=patient.registered_practice_id, partner=organisation, scope=rule.scope
+    ):
+        if rule.consent is None:
+            return Decision(True, Basis.SHARING_AGREEMENT, "sharing agreement")
+        consent = current_consent(patient, rule.consent)
+        if consent and consent.state == Consent.State.GIVEN:
+            return Decision(True, Basis.SHARING_AGREEMENT, "sharing agreement and consent")
 
     if purpose in CARE_RELATIONSHIP_PURPOSES and any(
         has_relationship(organisation, patient) for has_relationship in _care_relationships

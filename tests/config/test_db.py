@@ -1,0 +1,41 @@
+"""The plain statements of the hot paths behave as the ORM's would."""
+
+import datetime
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from config.db import insert_row, prepared_cursor
+from governance.models import AuditEvent
+
+
+def test_prepared_statements_show_in_the_query_log_with_their_values(db):
+    with CaptureQueriesContext(connection) as captured, prepared_cursor() as cursor:
+        cursor.execute("SELECT %s::int + 1, %s", [41, "O'Brien"])
+        assert cursor.fetchone() == (42, "O'Brien")
+
+    assert captured.captured_queries[-1]["sql"] == "SELECT 41::int + 1, 'O''Brien'"
+
+
+def test_an_inserted_row_reads_back_as_saved(db):
+    event = AuditEvent(
+        sequence=1,
+        occurred_at=datetime.datetime(2026, 3, 29, 0, 30, tzinfo=datetime.UTC),
+        actor_username="system",
+        actor_name="Hub Diary",
+        action="test.insert",
+        outcome=AuditEvent.Outcome.ALLOWED,
+        previous_hash="0" * 64,
+        hash="f" * 64,
+    )
+
+    insert_row(event)
+
+    assert event.pk is not None and not event._state.adding
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert (stored.sequence, stored.occurred_at, stored.action, stored.client_address) == (
+        1,
+        event.occurred_at,
+        "test.insert",
+        None,
+    )
