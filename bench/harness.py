@@ -149,9 +149,12 @@ def _booking_client(job: dict) -> dict:
         began = time.perf_counter()
         try:
             # As an API request would: a new Actor (its permissions read afresh), the
-            # slot and the patient loaded, then the booking.
+            # slot loaded with the rows booking reads (as get_slot_for_booking_or_404 does)
+            # and the patient, then the booking.
             by = Actor(user=actor.user, membership=actor.membership, request_id="bench")
-            slot = Slot.objects.get(pk=slot_id)
+            slot = Slot.objects.select_related(
+                "practice__clinical_system_link", "site", "clinician", "schedule"
+            ).get(pk=slot_id)
             patient = Patient.objects.get(pk=patient_id)
             book_slot(by=by, slot=slot, patient=patient, description="Bench booking")
             outcomes["booked"] += 1

@@ -8,6 +8,7 @@ with the quota counts.
 """
 
 import datetime
+import json
 from collections.abc import Callable, Iterable
 
 from django.db import connection
@@ -16,6 +17,7 @@ from django.utils import timezone
 from booking import release_rules as rr
 from booking.models import Audience, Booking, ReleaseRule, Schedule, Slot
 from booking.slot_generation import LONDON
+from config.db import prepared_cursor
 from practices.models import Organisation
 
 AUDIENCE_COLUMNS = {
@@ -87,6 +89,54 @@ def release_columns(rules: Iterable[ReleaseRule], start: datetime.datetime) -> d
     return columns
 
 
+# Every booking reads its session's rules, so the statement is written out and prepared.
+_RULE_COLUMNS = (
+    "id",
+    "audience",
+    "opens",
+    "opens_minutes_before",
+    "opens_days_before",
+    "opens_time",
+    "cut_off_minutes",
+    "ods_codes",
+    "organisation_types",
+    "quota_per_session",
+    "quota_per_day",
+)
+_RULES_OF = (
+    f"SELECT {', '.join(_RULE_COLUMNS)} FROM booking_releaserule "  # noqa: S608 (our columns)
+    "WHERE schedule_id = %s ORDER BY id"
+)
+_JSON_COLUMNS = {"ods_codes", "organisation_types"}
+
+
+def _rules_of(schedule: Schedule) -> list[ReleaseRule]:
+    """`schedule.rules.all()`, as committed now."""
+    with prepared_cursor() as cursor:
+        cursor.execute(_RULES_OF, [schedule.pk])
+        rows = cursor.fetchall()
+    return [
+        ReleaseRule(
+            schedule_id=schedule.pk,
+            **{
+                column: _from_db(column, value)
+                for column, value in zip(_RULE_COLUMNS, row, strict=True)
+            },
+        )
+        for row in rows
+    ]
+
+
+def _from_db(column: str, value):
+    """What the ORM would make of a column's value: JSON decoded, a time parsed (SQLite
+    hands back text for both)."""
+    if column in _JSON_COLUMNS and isinstance(value, str | bytes):
+        return json.loads(value)
+    if column == "opens_time" and value is not None:
+        return ReleaseRule._meta.get_field("opens_time").to_python(value)
+    return value
+
+
 def quota_use(*, schedule: Schedule, slot: Slot, organisation: Organisation) -> rr.QuotaUse:
     """Live bookings this organisation holds in the session, and at this practice on that
     local day. Inside a transaction, it first takes a lock on the practice's day, held to
@@ -130,7 +180,7 @@ def may_book(
     now: datetime.datetime,
     override: bool = False,
 ) -> rr.Verdict:
-    rules = list(schedule.rules.all())
+    rules = _rules_of(schedule)
     slot_facts = facts(
         start=slot.start,
         practice_ods=slot.practice.ods_code,

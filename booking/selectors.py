@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from booking import releases
 from booking.models import Audience, Booking, DeliveryChannel, ReleaseRule, Slot
+from config.db import prepared_cursor
 from governance.access import active_agreements
 from governance.audit import Actor
 from governance.models import Scope, SharingAgreement
@@ -83,7 +84,7 @@ def pooled_practice_ids(organisation: Organisation) -> list[int]:
     if organisation.is_hub:
         sql += _HUB_MEMBERS_ONLY
         params.append(organisation.pk)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, params)
         return sorted({practice_id for (practice_id,) in cursor.fetchall()})
 
@@ -413,7 +414,9 @@ def get_slot_for_booking_or_404(*, actor: Actor, public_id) -> Slot:
 
     organisation = actor.membership.organisation
     return get_object_or_404(
-        Slot.objects.select_related("practice", "site", "clinician", "schedule"),
+        Slot.objects.select_related(
+            "practice__clinical_system_link", "site", "clinician", "schedule"
+        ),
         public_id=public_id,
         practice__in=pooled_practices(organisation),
     )

@@ -10,7 +10,7 @@ once.
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import Http404
 from django.utils import timezone
 
@@ -25,6 +25,7 @@ from booking.errors import (
 from booking.models import Booking, Schedule, Slot, WriteBackMessage
 from booking.selectors import nearest_alternatives
 from booking.services.write_back import enqueue_write_back
+from config.db import insert_row, prepared_cursor
 from governance.access import Decision, Purpose, decide, evaluate, record_decision
 from governance.audit import Actor, record_event
 from governance.permissions import Perm, has_org_permission
@@ -147,12 +148,7 @@ def _book_locked(
     organisation = by.membership.organisation
     # The slot's row lock orders everything that changes it (block, cancel a session,
     # book); its session and rules are read as committed. Quotas take their own lock.
-    slot = (
-        Slot.objects.select_for_update(of=("self",))
-        .select_related("practice__clinical_system_link", "schedule")
-        .get(pk=slot.pk)
-    )
-    schedule = slot.schedule
+    schedule = _lock_slot(slot)
     if schedule.status != Schedule.Status.PUBLISHED or slot.status != Slot.Status.FREE:
         if slot.status == Slot.Status.BOOKED:
             raise _taken(by, slot)
@@ -168,7 +164,7 @@ def _book_locked(
     if not verdict.allowed:
         raise SlotNotBookable(verdict.reason, reason_code=verdict.code)
     overridden = verdict.overridden is not None  # the rule that was set aside, if any
-    booking = Booking.objects.create(
+    booking = Booking(
         slot=slot,
         patient=patient,
         booking_organisation=organisation,
@@ -182,8 +178,8 @@ def _book_locked(
         start=slot.start,
         end=slot.end,
     )
-    slot.status = Slot.Status.BOOKED
-    slot.save(update_fields=["status", "updated_at"])
+    insert_row(booking)  # the hottest write there is: one plain INSERT
+    _mark_booked(slot)
     enqueue_write_back(by=by, booking=booking, operation=WriteBackMessage.Operation.BOOK)
     record_decision(
         by,
@@ -203,6 +199,39 @@ def _book_locked(
             reason=str(verdict.overridden),
         )
     return booking
+
+
+def _lock_slot(slot: Slot) -> Schedule:
+    """Lock the slot's row and read again what may have changed since it was loaded: its
+    status and its session's. The rest of a slot never changes once it is published, so
+    the slot as loaded (with its practice and session, as get_slot_for_booking_or_404 reads
+    it) serves; only these two are read under the lock, in one narrow statement."""
+    statement = _LOCK_SLOT + (
+        " FOR UPDATE OF s" if connection.features.has_select_for_update else ""
+    )
+    with prepared_cursor() as cursor:
+        cursor.execute(statement, [slot.pk])
+        slot.status, schedule_status = cursor.fetchone()
+    schedule = slot.schedule
+    schedule.status = schedule_status
+    return schedule
+
+
+_LOCK_SLOT = """
+SELECT s.status, sch.status FROM booking_slot s
+JOIN booking_schedule sch ON sch.id = s.schedule_id
+WHERE s.id = %s
+"""
+
+
+def _mark_booked(slot: Slot) -> None:
+    """slot.save(update_fields=["status", "updated_at"]), written out: every booking runs it."""
+    slot.status, slot.updated_at = Slot.Status.BOOKED, timezone.now()
+    with prepared_cursor() as cursor:
+        cursor.execute(
+            "UPDATE booking_slot SET status = %s, updated_at = %s WHERE id = %s",
+            [slot.status, connection.ops.adapt_datetimefield_value(slot.updated_at), slot.pk],
+        )
 
 
 def _lock_for_change(booking: Booking, expected_version: int | None) -> Booking:

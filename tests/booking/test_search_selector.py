@@ -162,3 +162,36 @@ def test_pooled_practice_keys_are_the_pooled_practices(
     lapsed.ends_on = lapsed.starts_on + datetime.timedelta(days=30)  # renewed
     lapsed.save(update_fields=["ends_on"])
     assert same(hub) == sorted([practice_a.pk, practice_b.pk])
+
+
+def test_booking_reads_a_sessions_rules_as_the_orm_does(publish):
+    """Booking reads a session's rules with a statement of its own; every kind of rule comes
+    back as the ORM gives it."""
+    from booking import releases
+    from booking.models import ReleaseRule
+
+    [session] = publish(
+        rules=(
+            OPEN,
+            RuleSpec(
+                audience=Audience.URGENT_CARE,
+                opens=ReleaseRule.Opens.ON_DAY,
+                opens_days_before=1,
+                opens_time=datetime.time(8, 30),
+                cut_off_minutes=30,
+                organisation_types=("urgent-care",),
+                quota_per_session=2,
+            ),
+            RuleSpec(
+                audience=Audience.ONLINE,
+                opens=ReleaseRule.Opens.BEFORE_START,
+                opens_minutes_before=2880,
+                ods_codes=("A10001", "B20002"),
+                quota_per_day=3,
+            ),
+        )
+    )
+
+    expected = [releases.pure_rule(rule) for rule in session.rules.order_by("id")]
+    assert [releases.pure_rule(rule) for rule in releases._rules_of(session)] == expected
+    assert len(expected) == 3
