@@ -13,7 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from booking import releases
-from booking.models import Audience, Booking, DeliveryChannel, ReleaseRule, Slot
+from booking.models import Audience, Booking, DeliveryChannel, Slot
 from config.db import prepared_cursor
 from governance.access import active_agreements
 from governance.audit import Actor
@@ -223,9 +223,7 @@ def _visible_to(organisation: Organisation, slots: list[FreeSlot], now) -> list[
     schedules = {s.schedule_id for s in slots if s.restricted}
     if not schedules:
         return slots
-    sees = releases.seen_by(
-        organisation, now, ReleaseRule.objects.filter(schedule_id__in=schedules)
-    )
+    sees = releases.seen_by(organisation, now, releases.rules_of(schedules))
     return [
         s for s in slots if not s.restricted or sees(s.start, s.schedule_id, s.practice.ods_code)
     ]
@@ -305,24 +303,26 @@ _RELEASE_WINDOW = {
 def _page_rows_sql(page: _Page, after: tuple[datetime.datetime, int] | None) -> list[tuple]:
     """_page_rows_orm's statement, on PostgreSQL."""
     filters = page.filters
-    conditions = ["practice_id = ANY(%s)", "start >= %s", "start < %s"]
+    # Arrays are cast to the column's type: psycopg sends small integers as smallint, and
+    # comparing bigint with smallint elements cost a third of the query's time.
+    conditions = ["practice_id = ANY(%s::bigint[])", "start >= %s", "start < %s"]
     params: list = [list(page.practices), page.start, page.end]
     if window := _RELEASE_WINDOW.get(page.audience):
         conditions += [f"{window[0]} <= %s", f"{window[1]} > %s"]
         params += [page.now, page.now]
-    for column, values in (
-        ("site_id", filters.sites),
-        ("practitioner_role", filters.practitioner_roles),
-        ("delivery_channel", filters.delivery_channels),
-        ("slot_type", filters.slot_types),
+    for column, values, of_type in (
+        ("site_id", filters.sites, "bigint"),
+        ("practitioner_role", filters.practitioner_roles, "varchar"),
+        ("delivery_channel", filters.delivery_channels, "varchar"),
+        ("slot_type", filters.slot_types, "varchar"),
     ):
         if values:
-            conditions.append(f"{column} = ANY(%s)")
+            conditions.append(f"{column} = ANY(%s::{of_type}[])")
             params.append(list(values))
     # Weekdays and times of day are the practice's, in the current time zone.
     zone = timezone.get_current_timezone_name()
     if filters.weekdays:
-        conditions.append("EXTRACT(ISODOW FROM start AT TIME ZONE %s) = ANY(%s)")
+        conditions.append("EXTRACT(ISODOW FROM start AT TIME ZONE %s) = ANY(%s::numeric[])")
         params += [zone, list(filters.weekdays)]
     if filters.from_time:
         conditions.append("(start AT TIME ZONE %s)::time >= %s")

@@ -211,7 +211,10 @@ def _lock_slot(slot: Slot) -> Schedule:
     )
     with prepared_cursor() as cursor:
         cursor.execute(statement, [slot.pk])
-        slot.status, schedule_status = cursor.fetchone()
+        found = cursor.fetchone()
+    if found is None:  # its session was deleted since
+        raise SlotNotBookable("This slot is no longer available.", reason_code="not-free")
+    slot.status, schedule_status = found
     schedule = slot.schedule
     schedule.status = schedule_status
     return schedule

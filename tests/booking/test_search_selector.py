@@ -193,5 +193,5 @@ def test_booking_reads_a_sessions_rules_as_the_orm_does(publish):
     )
 
     expected = [releases.pure_rule(rule) for rule in session.rules.order_by("id")]
-    assert [releases.pure_rule(rule) for rule in releases._rules_of(session)] == expected
+    assert [releases.pure_rule(rule) for rule in releases.rules_of([session.pk])] == expected
     assert len(expected) == 3
