@@ -89,7 +89,8 @@ def release_columns(rules: Iterable[ReleaseRule], start: datetime.datetime) -> d
     return columns
 
 
-_RULE_COLUMNS = (
+# A rule's columns, as rule_from_row takes them (booking reads them with its lock).
+RULE_COLUMNS = (
     "id",
     "audience",
     "opens",
@@ -112,22 +113,24 @@ def rules_of(schedule_ids: Iterable[int]) -> list[ReleaseRule]:
     if not keys:
         return []
     statement = (
-        f"SELECT schedule_id, {', '.join(_RULE_COLUMNS)} FROM booking_releaserule "  # noqa: S608 (our columns)
+        f"SELECT schedule_id, {', '.join(RULE_COLUMNS)} FROM booking_releaserule "  # noqa: S608 (our columns)
         f"WHERE schedule_id IN ({', '.join(['%s'] * len(keys))}) ORDER BY schedule_id, id"
     )
     with prepared_cursor() as cursor:
         cursor.execute(statement, keys)
         rows = cursor.fetchall()
-    return [
-        ReleaseRule(
-            schedule_id=schedule_id,
-            **{
-                column: _from_db(column, value)
-                for column, value in zip(_RULE_COLUMNS, values, strict=True)
-            },
-        )
-        for schedule_id, *values in rows
-    ]
+    return [rule_from_row(schedule_id, values) for schedule_id, *values in rows]
+
+
+def rule_from_row(schedule_id: int, values) -> ReleaseRule:
+    """A ReleaseRule from the values of RULE_COLUMNS, as the ORM would make it."""
+    return ReleaseRule(
+        schedule_id=schedule_id,
+        **{
+            column: _from_db(column, value)
+            for column, value in zip(RULE_COLUMNS, values, strict=True)
+        },
+    )
 
 
 def _from_db(column: str, value):
@@ -182,8 +185,10 @@ def may_book(
     organisation: Organisation,
     now: datetime.datetime,
     override: bool = False,
+    rules: list[ReleaseRule] | None = None,
 ) -> rr.Verdict:
-    rules = rules_of([schedule.pk])
+    """May `organisation` book the slot now? `rules`: the session's, if already read."""
+    rules = rules_of([schedule.pk]) if rules is None else rules
     slot_facts = facts(
         start=slot.start,
         practice_ods=slot.practice.ods_code,

@@ -22,7 +22,7 @@ from booking.errors import (
     SlotNotBookable,
     SlotTaken,
 )
-from booking.models import Booking, Schedule, Slot, WriteBackMessage
+from booking.models import Booking, ReleaseRule, Schedule, Slot, WriteBackMessage
 from booking.selectors import nearest_alternatives
 from booking.services.write_back import enqueue_write_back
 from config.db import insert_row, prepared_cursor
@@ -148,7 +148,7 @@ def _book_locked(
     organisation = by.membership.organisation
     # The slot's row lock orders everything that changes it (block, cancel a session,
     # book); its session and rules are read as committed. Quotas take their own lock.
-    schedule = _lock_slot(slot)
+    schedule, rules = _lock_slot(slot)
     if schedule.status != Schedule.Status.PUBLISHED or slot.status != Slot.Status.FREE:
         if slot.status == Slot.Status.BOOKED:
             raise _taken(by, slot)
@@ -160,6 +160,7 @@ def _book_locked(
         organisation=organisation,
         now=timezone.now(),
         override=override,
+        rules=rules,
     )
     if not verdict.allowed:
         raise SlotNotBookable(verdict.reason, reason_code=verdict.code)
@@ -201,30 +202,34 @@ def _book_locked(
     return booking
 
 
-def _lock_slot(slot: Slot) -> Schedule:
+def _lock_slot(slot: Slot) -> tuple[Schedule, list[ReleaseRule]]:
     """Lock the slot's row and read again what may have changed since it was loaded: its
-    status and its session's. The rest of a slot never changes once it is published, so
-    the slot as loaded (with its practice and session, as get_slot_for_booking_or_404 reads
-    it) serves; only these two are read under the lock, in one narrow statement."""
+    status, its session's and the session's release rules. The rest of a slot never changes
+    once it is published, so the slot as loaded (with its practice and session, as
+    get_slot_for_booking_or_404 reads it) serves. One statement."""
     statement = _LOCK_SLOT + (
         " FOR UPDATE OF s" if connection.features.has_select_for_update else ""
     )
     with prepared_cursor() as cursor:
         cursor.execute(statement, [slot.pk])
-        found = cursor.fetchone()
-    if found is None:  # its session was deleted since
+        rows = cursor.fetchall()
+    if not rows:  # its session was deleted since
         raise SlotNotBookable("This slot is no longer available.", reason_code="not-free")
-    slot.status, schedule_status = found
+    slot.status, schedule_status = rows[0][:2]
     schedule = slot.schedule
     schedule.status = schedule_status
-    return schedule
+    rules = [releases.rule_from_row(schedule.pk, row[2:]) for row in rows if row[2] is not None]
+    return schedule, rules
 
 
-_LOCK_SLOT = """
-SELECT s.status, sch.status FROM booking_slot s
+_LOCK_SLOT = f"""
+SELECT s.status, sch.status, {", ".join(f"r.{column}" for column in releases.RULE_COLUMNS)}
+FROM booking_slot s
 JOIN booking_schedule sch ON sch.id = s.schedule_id
+LEFT JOIN booking_releaserule r ON r.schedule_id = s.schedule_id
 WHERE s.id = %s
-"""
+ORDER BY r.id
+"""  # noqa: S608 (our columns)
 
 
 def _mark_booked(slot: Slot) -> None:
