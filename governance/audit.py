@@ -104,11 +104,7 @@ def record_event(
     organisation = membership.organisation if membership else None
     # No savepoint: if the event cannot be written, the action it records must not commit.
     with transaction.atomic(savepoint=False):
-        with prepared_cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
-            cursor.execute(_LAST_LINK)
-            last_sequence, last_hash = cursor.fetchone() or (0, GENESIS_HASH)
+        last_sequence, last_hash = _lock_chain_head()
         event = AuditEvent(
             sequence=last_sequence + 1,
             occurred_at=timezone.now(),
@@ -135,8 +131,18 @@ def record_event(
     return event
 
 
-# Every request appends an event, so the append is written out: the ORM's version of
-# these statements cost more than the database's work.
+def _lock_chain_head() -> tuple[int, str]:
+    """Take the chain's lock, held to commit, then read its last link: on PostgreSQL in one
+    call (governance migration 0006); SQLite serialises writers by itself."""
+    with prepared_cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT * FROM governance_audit_chain_head(%s)", [_CHAIN_LOCK])
+        else:
+            cursor.execute(_LAST_LINK)
+        last_sequence, last_hash = cursor.fetchone() or (None, None)
+    return (last_sequence or 0, last_hash or GENESIS_HASH)
+
+
 _LAST_LINK = "SELECT sequence, hash FROM governance_auditevent ORDER BY sequence DESC LIMIT 1"
 
 

@@ -87,3 +87,31 @@ def test_events_snapshot_who_the_actor_was(trail, practice_manager_a):
     event = AuditEvent.objects.get(sequence=1)
     assert event.actor_name.endswith(trail[0].actor_name.split()[-1])
     assert "Renamed" not in event.actor_name
+
+
+@pytest.mark.django_db(transaction=True)
+def test_events_appended_at_once_from_many_connections_form_one_chain(practice_manager_a):
+    """Appends serialise on the chain's lock, and each reads the last link only once it holds
+    the lock: sixteen writers at once leave one unbroken chain, each number used once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    actor = Actor(user=practice_manager_a, request_id="test")
+
+    def append(n: int) -> int:
+        try:
+            for _ in range(n):
+                with transaction.atomic():
+                    record_event(actor=actor, action="patient.view")
+            return n
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        written = sum(pool.map(append, [10] * 16))
+
+    events = list(AuditEvent.objects.order_by("sequence"))
+    assert written == len(events) == 160
+    assert [e.sequence for e in events] == list(range(1, 161))
+    assert list(verify_chain(events)) == []
