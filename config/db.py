@@ -68,13 +68,21 @@ def _insert_statement(model: type[Model]) -> tuple[str, tuple[Field, ...]]:
     return statement, fields
 
 
-def insert_row(instance: Model) -> None:
+def insert_row(instance: Model, *, along_with: tuple[str, list] | None = None) -> None:
     """Insert `instance` as save(force_insert=True) would, in one prepared statement:
     defaults and auto_now fields filled in, the new primary key set on it. Only for models
-    with no save() override and no signal receivers, as neither runs here."""
+    with no save() override and no signal receivers, as neither runs here.
+
+    `along_with`: another write (an UPDATE and its values) made in the same statement on
+    PostgreSQL, as a data-modifying WITH (a round trip fewer), and just before elsewhere."""
     statement, fields = _insert_statement(type(instance))
     values = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
     with prepared_cursor() as cursor:
+        if along_with is not None and connection.vendor == "postgresql":
+            also, also_values = along_with
+            statement, values = f"WITH along_with AS ({also}) {statement}", [*also_values, *values]
+        elif along_with is not None:
+            cursor.execute(*along_with)
         cursor.execute(statement, values)
         (instance.pk,) = cursor.fetchone()
     instance._state.adding = False

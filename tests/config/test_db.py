@@ -39,3 +39,29 @@ def test_an_inserted_row_reads_back_as_saved(db):
         "test.insert",
         None,
     )
+
+
+def test_an_insert_can_carry_another_write_with_it(practice_a):
+    from practices.models import Organisation
+
+    event = AuditEvent(
+        sequence=1,
+        occurred_at=datetime.datetime(2026, 10, 25, 1, 30, tzinfo=datetime.UTC),
+        actor_username="system",
+        actor_name="Hub Diary",
+        action="test.insert",
+        outcome=AuditEvent.Outcome.ALLOWED,
+        previous_hash="0" * 64,
+        hash="e" * 64,
+    )
+    renamed = (
+        "UPDATE practices_organisation SET name = %s WHERE id = %s",
+        ["Riverside", practice_a.pk],
+    )
+
+    with CaptureQueriesContext(connection) as captured:
+        insert_row(event, along_with=renamed)
+
+    assert len(captured.captured_queries) == 1  # one round trip on PostgreSQL
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+    assert Organisation.objects.get(pk=practice_a.pk).name == "Riverside"
