@@ -102,30 +102,30 @@ def record_event(
     user = actor.user
     membership = actor.membership
     organisation = membership.organisation if membership else None
+    event = AuditEvent(
+        actor=user,
+        actor_username=user.get_username() if user else "system",
+        actor_name=user.get_full_name() if user else "Hub Diary",
+        actor_role=membership.role if membership else "",
+        actor_organisation_ods=organisation.ods_code if organisation else "",
+        actor_organisation_name=organisation.name if organisation else "",
+        action=action,
+        patient=patient,
+        object_type=type(obj).__name__ if obj is not None else "",
+        object_id=str(getattr(obj, "public_id", getattr(obj, "pk", ""))) if obj else "",
+        purpose=str(purpose),
+        basis=str(basis),
+        outcome=str(outcome),
+        reason=reason[:300],
+        request_id=actor.request_id[:64],
+        client_address=actor.client_address,
+    )
     # No savepoint: if the event cannot be written, the action it records must not commit.
+    # Appends wait for each other from the lock to commit: only the link is made in there.
     with transaction.atomic(savepoint=False):
         last_sequence, last_hash = _lock_chain_head()
-        event = AuditEvent(
-            sequence=last_sequence + 1,
-            occurred_at=timezone.now(),
-            actor=user,
-            actor_username=user.get_username() if user else "system",
-            actor_name=user.get_full_name() if user else "Hub Diary",
-            actor_role=membership.role if membership else "",
-            actor_organisation_ods=organisation.ods_code if organisation else "",
-            actor_organisation_name=organisation.name if organisation else "",
-            action=action,
-            patient=patient,
-            object_type=type(obj).__name__ if obj is not None else "",
-            object_id=str(getattr(obj, "public_id", getattr(obj, "pk", ""))) if obj else "",
-            purpose=str(purpose),
-            basis=str(basis),
-            outcome=str(outcome),
-            reason=reason[:300],
-            request_id=actor.request_id[:64],
-            client_address=actor.client_address,
-            previous_hash=last_hash,
-        )
+        event.sequence, event.previous_hash = last_sequence + 1, last_hash
+        event.occurred_at = timezone.now()
         event.hash = event_hash(event)
         insert_row(event)
     return event
