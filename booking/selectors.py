@@ -294,11 +294,6 @@ WHERE s.id IN (
 )
 ORDER BY s.start, s.id
 """
-_RELEASE_WINDOW = {
-    Audience.HUB: ("hub_opens_at", "hub_closes_at"),
-    Audience.URGENT_CARE: ("urgent_care_opens_at", "urgent_care_closes_at"),
-    Audience.ONLINE: ("online_opens_at", "online_closes_at"),
-}
 
 
 def _page_rows_sql(page: _Page, after: tuple[datetime.datetime, int] | None) -> list[tuple]:
@@ -308,7 +303,7 @@ def _page_rows_sql(page: _Page, after: tuple[datetime.datetime, int] | None) -> 
     # comparing bigint with smallint elements cost a third of the query's time.
     conditions = ["practice_id = ANY(%s::bigint[])", "start >= %s", "start < %s"]
     params: list = [list(page.practices), page.start, page.end]
-    if window := _RELEASE_WINDOW.get(page.audience):
+    if window := releases.AUDIENCE_COLUMNS.get(page.audience):
         conditions += [f"{window[0]} <= %s", f"{window[1]} > %s"]
         params += [page.now, page.now]
     for column, values, of_type in (

@@ -17,10 +17,10 @@ def test_prepared_statements_show_in_the_query_log_with_their_values(db):
     assert captured.captured_queries[-1]["sql"] == "SELECT 41::int + 1, 'O''Brien'"
 
 
-def test_an_inserted_row_reads_back_as_saved(db):
-    event = AuditEvent(
+def _event(at: datetime.datetime) -> AuditEvent:
+    return AuditEvent(
         sequence=1,
-        occurred_at=datetime.datetime(2026, 3, 29, 0, 30, tzinfo=datetime.UTC),
+        occurred_at=at,
         actor_username="system",
         actor_name="Hub Diary",
         action="test.insert",
@@ -28,6 +28,10 @@ def test_an_inserted_row_reads_back_as_saved(db):
         previous_hash="0" * 64,
         hash="f" * 64,
     )
+
+
+def test_an_inserted_row_reads_back_as_saved(db):
+    event = _event(datetime.datetime(2026, 3, 29, 0, 30, tzinfo=datetime.UTC))
 
     insert_row(event)
 
@@ -44,16 +48,7 @@ def test_an_inserted_row_reads_back_as_saved(db):
 def test_an_insert_can_carry_another_write_with_it(practice_a):
     from practices.models import Organisation
 
-    event = AuditEvent(
-        sequence=1,
-        occurred_at=datetime.datetime(2026, 10, 25, 1, 30, tzinfo=datetime.UTC),
-        actor_username="system",
-        actor_name="Hub Diary",
-        action="test.insert",
-        outcome=AuditEvent.Outcome.ALLOWED,
-        previous_hash="0" * 64,
-        hash="e" * 64,
-    )
+    event = _event(datetime.datetime(2026, 10, 25, 1, 30, tzinfo=datetime.UTC))
     renamed = (
         "UPDATE practices_organisation SET name = %s WHERE id = %s",
         ["Riverside", practice_a.pk],
