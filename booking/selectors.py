@@ -16,9 +16,9 @@ from django.utils import timezone
 from booking import releases
 from booking.models import Audience, Booking, DeliveryChannel, Slot
 from config.db import prepared_cursor
-from governance.access import active_agreements
+from governance.access import active_agreement_sql, active_agreements
 from governance.audit import Actor
-from governance.models import Scope, SharingAgreement
+from governance.models import Scope
 from practices.models import Clinician, Organisation, clinician_name
 
 
@@ -57,8 +57,7 @@ _POOLED_SQL = """
 SELECT a.practice_id
 FROM governance_sharingagreement a
 JOIN practices_organisation p ON p.id = a.practice_id
-WHERE a.partner_id = %s AND a.scope = %s AND a.status = %s
-  AND a.starts_on <= %s AND a.ends_on >= %s AND p.kind = %s
+WHERE a.partner_id = %s AND p.kind = %s AND {active}
 """
 _HUB_MEMBERS_ONLY = """
   AND a.practice_id IN (
@@ -72,16 +71,9 @@ def pooled_practice_ids(organisation: Organisation) -> list[int]:
     """`pooled_practices`' keys, in one query on the agreements."""
     if organisation.is_practice:
         return [organisation.pk]
-    today = connection.ops.adapt_datefield_value(timezone.localdate())
-    sql = _POOLED_SQL
-    params = [
-        organisation.pk,
-        Scope.BOOKING,
-        SharingAgreement.Status.ACTIVE,
-        today,
-        today,
-        Organisation.Kind.GP_PRACTICE,
-    ]
+    active, values = active_agreement_sql("a", Scope.BOOKING)
+    sql = _POOLED_SQL.format(active=active)
+    params = [organisation.pk, Organisation.Kind.GP_PRACTICE, *values]
     if organisation.is_hub:
         sql += _HUB_MEMBERS_ONLY
         params.append(organisation.pk)

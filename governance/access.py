@@ -83,24 +83,29 @@ def active_agreements(*, partner: Organisation, scope: str, on=None) -> QuerySet
     )
 
 
+def active_agreement_sql(alias: str, scope: str) -> tuple[str, list]:
+    """`active_agreements`' conditions on the sharing agreement `alias`, with their values,
+    for the statements written out on hot paths (ADR 0004): one definition of "active" for
+    all of them."""
+    today = connection.ops.adapt_datefield_value(timezone.localdate())
+    conditions = (
+        f"{alias}.scope = %s AND {alias}.status = %s "
+        f"AND {alias}.starts_on <= %s AND {alias}.ends_on >= %s"
+    )
+    return conditions, [scope, SharingAgreement.Status.ACTIVE, today, today]
+
+
 def has_active_agreement(*, practice_id: int, partner: Organisation, scope: str) -> bool:
     """Whether `active_agreements(partner=partner, scope=scope)` holds one with this
     practice. Written out, as every access decision across practices asks it."""
-    today = connection.ops.adapt_datefield_value(timezone.localdate())
+    active, values = active_agreement_sql("a", scope)
     with prepared_cursor() as cursor:
         cursor.execute(
-            _ACTIVE_AGREEMENT_WITH,
-            [partner.pk, practice_id, scope, SharingAgreement.Status.ACTIVE, today, today],
+            "SELECT 1 FROM governance_sharingagreement a "  # noqa: S608 (our conditions)
+            f"WHERE a.partner_id = %s AND a.practice_id = %s AND {active} LIMIT 1",
+            [partner.pk, practice_id, *values],
         )
         return cursor.fetchone() is not None
-
-
-_ACTIVE_AGREEMENT_WITH = """
-SELECT 1 FROM governance_sharingagreement
-WHERE partner_id = %s AND practice_id = %s AND scope = %s AND status = %s
-  AND starts_on <= %s AND ends_on >= %s
-LIMIT 1
-"""
 
 
 def current_consent(patient: Patient, scope: str) -> Consent | None:
