@@ -8,6 +8,7 @@ import datetime
 import uuid
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from booking import releases
 from booking.models import Audience, Booking, DeliveryChannel, Slot
-from config.db import prepared_cursor
+from config.db import CompiledLookup, prepared_cursor
 from governance.access import active_agreement_sql, active_agreements
 from governance.audit import Actor
 from governance.models import Scope
@@ -402,16 +403,21 @@ def get_slot_for_booking_or_404(*, actor: Actor, public_id) -> Slot:
     The slot by its key, then its practice checked against the pooled practices' keys: two
     small statements, where one joining the agreements cost PostgreSQL a millisecond of
     planning on every booking."""
-    loaded = Slot.objects.select_related(
-        "practice__clinical_system_link", "site", "clinician", "schedule"
-    )
     try:
-        slot = loaded.get(public_id=public_id)
-    except Slot.DoesNotExist:
-        raise Http404("No slot found.") from None
-    if slot.practice_id not in pooled_practice_ids(actor.membership.organisation):
+        slot = _SLOT_TO_BOOK.get(public_id)
+    except ValidationError:  # not a UUID
+        slot = None
+    if slot is None or slot.practice_id not in pooled_practice_ids(actor.membership.organisation):
         raise Http404("No slot found.")
     return slot
+
+
+# Every booking starts here: compiled once (see config.db), with what booking and its
+# confirmation read: the practice's clinical system for the write-back, where and who.
+_SLOT_TO_BOOK = CompiledLookup(
+    Slot.objects.select_related("practice__clinical_system_link", "site", "clinician", "schedule"),
+    "public_id",
+)
 
 
 def bookings_into(

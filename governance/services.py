@@ -21,6 +21,7 @@ from governance.models import (
 from governance.permissions import Perm, has_org_permission, sync_membership_permissions
 from patients.models import Patient
 from patients.nhs_number import normalise_nhs_number
+from patients.selectors import patient_with_nhs_number
 from practices.models import ROLES_BY_KIND, Membership, Organisation
 
 BREAK_GLASS_MINUTES = getattr(settings, "BREAK_GLASS_MINUTES", 60)
@@ -338,7 +339,7 @@ def break_glass(
         raise ValidationError({"reason_code": "Choose why you need access."})
     if len(reason.strip()) < 10:
         raise ValidationError({"reason": "Say in a sentence why you need to see this record."})
-    patient = Patient.objects.filter(nhs_number=normalise_nhs_number(nhs_number)).first()
+    patient = patient_with_nhs_number(normalise_nhs_number(nhs_number))
     if patient is None:
         record_event(actor=by, action="break-glass", outcome="denied", reason="no such patient")
         raise ValidationError({"nhs_number": "No patient in Hub Diary has this NHS number."})

@@ -5,6 +5,7 @@ import re
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
+from config.db import CompiledLookup
 from governance.access import Purpose, decide, findable_patients
 from governance.audit import Actor, record_event
 from governance.permissions import Perm, has_org_permission
@@ -24,6 +25,16 @@ def _narrow(patients: QuerySet[Patient], query: str) -> QuerySet[Patient]:
             Q(family_name__istartswith=word) | Q(given_name__istartswith=word)
         )
     return patients
+
+
+def patient_with_nhs_number(nhs_number: str) -> Patient | None:
+    """The record with this (normalised) NHS number, unscoped: for a caller that decides
+    access to it next, as booking does, or audits a look at it. Compiled once: every booking
+    through the API starts with it."""
+    return _BY_NHS_NUMBER.get(nhs_number)
+
+
+_BY_NHS_NUMBER = CompiledLookup(Patient.objects.all(), "nhs_number")
 
 
 def registered_patients_for(*, request: HttpRequest, query: str = "") -> QuerySet[Patient]:

@@ -43,8 +43,8 @@ from booking.services.bookings import (
 from governance.audit import Actor, record_event
 from governance.models import AuditEvent
 from governance.permissions import Perm, org_permissions
-from patients.models import Patient
 from patients.nhs_number import normalise_nhs_number
+from patients.selectors import patient_with_nhs_number
 from practices.models import Clinician, Site
 
 MAX_PAGE_SIZE = 50
@@ -391,7 +391,7 @@ class BookingCreateApi(ApiView):
         data = given.validated_data
         key = self._idempotency_key(request)
         slot = _slot_or_404(self.actor, data["slot_id"])
-        patient = Patient.objects.filter(nhs_number=data["nhs_number"]).first()
+        patient = patient_with_nhs_number(data["nhs_number"])
         if patient is None:
             record_event(
                 actor=self.actor,

@@ -14,7 +14,7 @@ from governance import reports, selectors
 from governance.audit import Actor, record_event
 from governance.forms import AccessReportForm
 from governance.permissions import Perm
-from patients.models import Patient
+from patients.selectors import patient_with_nhs_number
 from practices.decorators import staff_view
 
 PAGE_SIZE = 50
@@ -25,7 +25,7 @@ def _audit(request: HttpRequest, action: str, filters: dict) -> None:
     to one patient, the event is about that patient."""
     patient = None
     if filters.get("nhs_number"):
-        patient = Patient.objects.filter(nhs_number=filters["nhs_number"]).first()
+        patient = patient_with_nhs_number(filters["nhs_number"])
     record_event(
         actor=Actor.from_request(request),
         action=action,

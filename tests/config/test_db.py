@@ -2,11 +2,13 @@
 
 import datetime
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from config.db import insert_row, prepared_cursor
+from config.db import CompiledLookup, insert_row, prepared_cursor
 from governance.models import AuditEvent
+from patients.models import Patient
 
 
 def test_prepared_statements_show_in_the_query_log_with_their_values(db):
@@ -60,3 +62,34 @@ def test_an_insert_can_carry_another_write_with_it(practice_a):
     assert len(captured.captured_queries) == 1  # one round trip on PostgreSQL
     assert AuditEvent.objects.filter(pk=event.pk).exists()
     assert Organisation.objects.get(pk=practice_a.pk).name == "Riverside"
+
+
+def _values(obj) -> dict:
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def test_a_compiled_lookup_loads_what_the_orm_loads(patient_a):
+    lookup = CompiledLookup(Patient.objects.select_related("registered_practice"), "nhs_number")
+    expected = Patient.objects.select_related("registered_practice").get(pk=patient_a.pk)
+
+    with CaptureQueriesContext(connection) as captured:
+        found = lookup.get(patient_a.nhs_number)
+        practice = found.registered_practice  # loaded with it, not read now
+
+    assert len(captured.captured_queries) == 1
+    assert _values(found) == _values(expected)
+    assert _values(practice) == _values(expected.registered_practice)
+    assert not found._state.adding and found._state.db == "default"
+
+
+def test_a_compiled_lookup_binds_each_calls_key(patient_a, patient_b):
+    lookup = CompiledLookup(Patient.objects.all(), "nhs_number")
+
+    assert lookup.get(patient_a.nhs_number) == patient_a
+    assert lookup.get(patient_b.nhs_number) == patient_b
+    assert lookup.get("9999999999") is None
+
+
+def test_a_compiled_lookup_refuses_a_key_that_is_not_unique():
+    with pytest.raises(ValueError, match="not unique"):
+        CompiledLookup(Patient.objects.all(), "family_name")
