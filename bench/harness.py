@@ -94,9 +94,9 @@ def actor_for(user_id: int, hub_id: int):
     return Actor(user=membership.user, membership=membership, request_id="bench")
 
 
-def bookable_slots(hub_id: int, limit: int, rng: random.Random) -> list[tuple[int, int]]:
-    """(slot id, patient id) pairs: free slots released to the hub now, with a patient of
-    the slot's practice, in random order."""
+def bookable_slots(hub_id: int, limit: int, rng: random.Random) -> list[tuple[str, str]]:
+    """(slot public id, NHS number) pairs, as an API request names them: free slots
+    released to the hub now, each with a patient of the slot's practice, in random order."""
     from django.utils import timezone
 
     from booking.models import Slot
@@ -113,28 +113,38 @@ def bookable_slots(hub_id: int, limit: int, rng: random.Random) -> list[tuple[in
             hub_closes_at__gt=now + MARGIN,
         )
         .exclude(schedule__rules__quota_per_session__isnull=False)
-        .values_list("id", "practice_id")
+        .values_list("public_id", "practice_id")
     )
     rng.shuffle(slots)
-    patients: dict[int, list[int]] = {}
-    for patient_id, practice_id in Patient.objects.filter(
+    patients: dict[int, list[str]] = {}
+    for nhs_number, practice_id in Patient.objects.filter(
         registered_practice__hubs=hub_id
-    ).values_list("id", "registered_practice_id"):
-        patients.setdefault(practice_id, []).append(patient_id)
-    return [(slot, rng.choice(patients[practice])) for slot, practice in slots[:limit]]
+    ).values_list("nhs_number", "registered_practice_id"):
+        patients.setdefault(practice_id, []).append(nhs_number)
+    return [(str(slot), rng.choice(patients[practice])) for slot, practice in slots[:limit]]
 
 
 # (b) Sustained booking throughput ------------------------------------------------------------
+
+
+def book_as_the_api_does(actor, slot_id: str, nhs_number: str):
+    """What the booking API does once it has parsed a request: a new Actor (its permissions
+    read afresh), the slot and the patient found as it finds them, then the booking."""
+    from booking.selectors import get_slot_for_booking_or_404
+    from booking.services.bookings import book_slot
+    from governance.audit import Actor
+    from patients.selectors import patient_with_nhs_number
+
+    by = Actor(user=actor.user, membership=actor.membership, request_id="bench")
+    slot = get_slot_for_booking_or_404(actor=by, public_id=slot_id)
+    patient = patient_with_nhs_number(nhs_number)
+    return book_slot(by=by, slot=slot, patient=patient, description="Bench booking")
 
 
 def _booking_client(job: dict) -> dict:
     """One client process: book its own slots as fast as it can until the deadline."""
     django.setup()
     from booking.errors import SlotNotBookable, SlotTaken
-    from booking.models import Slot
-    from booking.services.bookings import book_slot
-    from governance.audit import Actor
-    from patients.models import Patient
 
     actor = actor_for(job["user_id"], job["hub_id"])
     outcomes: Counter = Counter()
@@ -143,20 +153,12 @@ def _booking_client(job: dict) -> dict:
         time.sleep(0.001)
     deadline = job["start_at"] + job["seconds"]
     cpu_started = time.process_time()
-    for slot_id, patient_id in job["work"]:
+    for slot_id, nhs_number in job["work"]:
         if time.time() >= deadline:
             break
         began = time.perf_counter()
         try:
-            # As an API request would: a new Actor (its permissions read afresh), the
-            # slot loaded with the rows booking reads (as get_slot_for_booking_or_404 does)
-            # and the patient, then the booking.
-            by = Actor(user=actor.user, membership=actor.membership, request_id="bench")
-            slot = Slot.objects.select_related(
-                "practice__clinical_system_link", "site", "clinician", "schedule"
-            ).get(pk=slot_id)
-            patient = Patient.objects.get(pk=patient_id)
-            book_slot(by=by, slot=slot, patient=patient, description="Bench booking")
+            book_as_the_api_does(actor, slot_id, nhs_number)
             outcomes["booked"] += 1
         except (SlotTaken, SlotNotBookable) as error:
             outcomes[f"refused: {type(error).__name__}"] += 1
@@ -173,14 +175,18 @@ def _booking_client(job: dict) -> dict:
     }
 
 
+CLIENT_RATE_CEILING = 500  # bookings a second: more than one client process manages
+
+
 def measure_booking(seconds: float, clients: int, rng: random.Random) -> dict:
     from django.db import connections
 
     hubs = hub_receptionists()
     hub_ids = sorted(hubs)
     per_hub_clients = Counter(hub_ids[i % len(hub_ids)] for i in range(clients))
+    # Enough for each client to book far faster than it can: running out would end the run.
     supply = {
-        hub: bookable_slots(hub, limit=2_000 * int(seconds) * n // len(hub_ids) + 2_000, rng=rng)
+        hub: bookable_slots(hub, limit=n * (CLIENT_RATE_CEILING * int(seconds) + 500), rng=rng)
         for hub, n in per_hub_clients.items()
     }
     jobs = []
@@ -238,8 +244,8 @@ def _storm_client(job: dict) -> dict:
     from patients.models import Patient
 
     actors = [actor_for(user_id, job["hub_id"]) for user_id in job["user_ids"]]
-    slots = list(Slot.objects.filter(pk__in=job["slot_ids"]))
-    patients = list(Patient.objects.filter(pk__in=job["patient_ids"]))
+    slots = list(Slot.objects.filter(public_id__in=job["slot_ids"]))
+    patients = list(Patient.objects.filter(nhs_number__in=job["nhs_numbers"]))
     outcomes: Counter = Counter()
     lock = threading.Lock()
 
@@ -285,7 +291,7 @@ def measure_storm(
     hub = sorted(hubs)[-1]
     pairs = bookable_slots(hub, limit=10, rng=rng)
     slot_ids = [slot for slot, _ in pairs]
-    patient_ids = [patient for _, patient in pairs]
+    nhs_numbers = [patient for _, patient in pairs]
     per_thread = attempts // (processes * threads)
     start_at = time.time() + 8
     jobs = [
@@ -293,7 +299,7 @@ def measure_storm(
             "hub_id": hub,
             "user_ids": [user for user, _ in hubs[hub]],
             "slot_ids": slot_ids,
-            "patient_ids": patient_ids,
+            "nhs_numbers": nhs_numbers,
             "threads": threads,
             "attempts_per_thread": per_thread,
             "start_at": start_at,
@@ -309,7 +315,7 @@ def measure_storm(
     for result in results:
         outcomes.update(result)
     live = (
-        Booking.objects.filter(slot_id__in=slot_ids)
+        Booking.objects.filter(slot__public_id__in=slot_ids)
         .exclude(status=Booking.Status.CANCELLED)
         .values_list("slot_id", flat=True)
     )

@@ -10,7 +10,6 @@ from django.utils import timezone
 from bench import generate, harness
 from booking import releases
 from booking.models import Booking, Schedule, Slot
-from booking.services.bookings import book_slot
 from governance.models import SharingAgreement
 from governance.permissions import Perm, org_permissions
 from patients.models import Patient
@@ -76,15 +75,14 @@ def test_hub_search_reads_slot_free_by_start(generated):
     assert "slot_free_by_start" in plan, plan
 
 
-def test_harness_books_a_generated_slot(generated):
+def test_harness_books_a_generated_slot_as_the_api_does(generated):
     hub = generated.hubs[0]
     user = generated.receptionists[hub.pk][0]
-    ((slot_id, patient_id),) = harness.bookable_slots(hub.pk, limit=1, rng=random.Random(1))
-    slot = Slot.objects.get(pk=slot_id)
+    ((slot_id, nhs_number),) = harness.bookable_slots(hub.pk, limit=1, rng=random.Random(1))
 
-    booking = book_slot(
-        by=harness.actor_for(user.pk, hub.pk), slot=slot, patient=Patient.objects.get(pk=patient_id)
-    )
+    booking = harness.book_as_the_api_does(harness.actor_for(user.pk, hub.pk), slot_id, nhs_number)
 
+    assert str(booking.slot.public_id) == slot_id
+    assert booking.patient.nhs_number == nhs_number
     assert booking.booking_organisation == hub
     assert booking.start > timezone.now()
