@@ -204,9 +204,9 @@ def generate(preset: Preset, *, seed: int = 1, log=print) -> Generated:
     from booking.models import Booking, ReleaseRule, Schedule, Slot
     from booking.slot_generation import cut_into_slots, session_occurrences
     from governance.models import Scope, SharingAgreement, User
-    from governance.roles import Role
     from patients.models import Patient
     from practices.models import Clinician, Organisation, Site
+    from practices.roles import Role
     from practices.services import grant_membership
 
     if Slot.objects.exists():

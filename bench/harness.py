@@ -70,8 +70,8 @@ def hub_receptionists() -> dict[int, list[tuple[int, str]]]:
     """Hub id -> [(user id, API token key)] of its receptionists."""
     from rest_framework.authtoken.models import Token
 
-    from governance.roles import Role
     from practices.models import Membership
+    from practices.roles import Role
 
     hubs: dict[int, list[tuple[int, str]]] = {}
     tokens = dict(Token.objects.values_list("user_id", "key"))
@@ -678,7 +678,7 @@ def targets(results: dict) -> dict:
         p95 = paced["booking_to_confirmed"]["p95_ms"]
         met["write_back_p95_le_2000ms"] = {"value": p95, "met": p95 <= 2000}
         phases = (paced, results["write_back"]["burst"])
-        confirmed = sum(phase["states"].get("delivered", 0) for phase in phases)
+        confirmed = sum(phase["states"].get("confirmed", 0) for phase in phases)
         booked = sum(phase["bookings"] for phase in phases)
         met["write_back_all_confirmed"] = {
             "value": f"{confirmed}/{booked}",

@@ -77,11 +77,11 @@ def build_world(sandbox_url: str, practices: int):
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from booking.services.slot_import import import_practice_slots
     from governance.models import Scope, SharingAgreement
-    from governance.roles import Role
     from practices.models import ClinicalSystemLink, Organisation, Site
+    from practices.roles import Role
     from practices.services import grant_membership
+    from writeback.slot_import import import_practice_slots
 
     tag = f"{random.randrange(10**4):04d}"
     today = timezone.localdate()
@@ -172,7 +172,7 @@ def book(membership, slot):
 
 
 def settle(booking_ids: list[int], timeout: float) -> None:
-    from booking.models import WriteBackMessage
+    from writeback.models import WriteBackMessage
 
     open_states = WriteBackMessage.OPEN_STATES
     wait_for(
@@ -189,10 +189,10 @@ def settle(booking_ids: list[int], timeout: float) -> None:
 def latencies(booking_ids: list[int]) -> tuple[list[float], dict]:
     from collections import Counter
 
-    from booking.models import WriteBackMessage
+    from writeback.models import WriteBackMessage
 
     rows = WriteBackMessage.objects.filter(booking_id__in=booking_ids).values_list(
-        "state", "booking__created_at", "delivered_at"
+        "state", "booking__created_at", "confirmed_at"
     )
     states = Counter(state for state, _, _ in rows)
     seconds = [
@@ -225,8 +225,8 @@ def measure(
     sandbox = start(
         [
             sys.executable,
-            "manage.py",
-            "run_gpconnect_sandbox",
+            "-m",
+            "gpconnect.sandbox",
             "--port",
             str(port),
             "--db",
@@ -294,14 +294,15 @@ def measure(
         booked_in = time.monotonic() - began
         settle(burst_ids, timeout=600)
         burst_seconds, burst_states = latencies(burst_ids)
-        from booking.models import Booking, WriteBackMessage
+        from booking.models import Booking
+        from writeback.models import WriteBackMessage
 
         first = Booking.objects.filter(pk__in=burst_ids).order_by("created_at").first().created_at
         last = (
             WriteBackMessage.objects.filter(booking_id__in=burst_ids)
-            .order_by("-delivered_at")
+            .order_by("-confirmed_at")
             .first()
-            .delivered_at
+            .confirmed_at
         )
         span = (last - first).total_seconds()
         return {

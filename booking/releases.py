@@ -17,7 +17,7 @@ from django.utils import timezone
 from booking import release_rules as rr
 from booking.models import Audience, Booking, ReleaseRule, Schedule, Slot
 from booking.slot_generation import LONDON
-from config.db import prepared_cursor
+from core.db import prepared_cursor
 from practices.models import Organisation
 
 AUDIENCE_COLUMNS = {

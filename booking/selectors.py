@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from booking import releases
 from booking.models import Audience, Booking, DeliveryChannel, Slot
-from config.db import CompiledLookup, prepared_cursor
+from core.db import CompiledLookup, prepared_cursor
 from governance.access import active_agreement_sql, active_agreements
 from governance.audit import Actor
 from governance.models import Scope
@@ -412,7 +412,7 @@ def get_slot_for_booking_or_404(*, actor: Actor, public_id) -> Slot:
     return slot
 
 
-# Every booking starts here: compiled once (see config.db), with what booking and its
+# Every booking starts here: compiled once (see core.db), with what booking and its
 # confirmation read: the practice's clinical system for the write-back, where and who.
 _SLOT_TO_BOOK = CompiledLookup(
     Slot.objects.select_related("practice__clinical_system_link", "site", "clinician", "schedule"),

@@ -1,6 +1,6 @@
 """The hub diary's pages: practice sessions and diaries, pooled search, the booking flow."""
 
-from django.urls import include, path
+from django.urls import path
 
 from booking.views import book, bookings, diary, lists, search, sessions
 
@@ -33,6 +33,4 @@ urlpatterns = [
     path("sessions/<uuid:session_id>/run-sheet/", sessions.run_sheet, name="run_sheet"),
     path("slots/<uuid:slot_id>/block/", sessions.slot_block, name="slot_block"),
     path("slots/<uuid:slot_id>/unblock/", sessions.slot_unblock, name="slot_unblock"),
-    # Write-back: the sync-exceptions worklist, the practice's link to its clinical system.
-    path("", include("booking.write_back_urls")),
 ]

@@ -22,12 +22,12 @@ app.conf.beat_schedule = {
     },
     # Write-back whose enqueue was lost (broker down) or whose worker died: delayed, not lost.
     "sweep-write-back": {
-        "task": "booking.sweep_write_back",
+        "task": "writeback.sweep_write_back",
         "schedule": float(os.environ.get("WRITE_BACK_SWEEP_SECONDS") or 30),
     },
     # Linked practices' free slots from their own systems, reconciled with the hub's.
     "import-all-practice-slots": {
-        "task": "booking.import_all_practice_slots",
+        "task": "writeback.import_all_practice_slots",
         "schedule": crontab(minute="*/15"),
     },
 }

@@ -53,10 +53,12 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_htmx",
     "csp",
+    "core",
     "governance",
     "practices",
     "patients",
     "booking",
+    "writeback",
     "caretracker",
     "frontend",
     "demo",
@@ -121,7 +123,7 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("postgresql") and env_bool(
     "DATABASE_PREPARED_STATEMENTS", True
 ):
-    # Django leaves psycopg's prepared statements off. config.db.prepared_cursor prepares
+    # Django leaves psycopg's prepared statements off. core.db.prepared_cursor prepares
     # the hot lookups by key, and only those: the ORM's cursors bind values on the client
     # and never prepare. Turn off for a connection pooler that cannot hold them.
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
@@ -281,8 +283,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    # Every API error as {"error": {"code", "message", "details"}} (booking/api/errors.py).
-    "EXCEPTION_HANDLER": "booking.api.errors.exception_handler",
+    # Every API error as {"error": {"code", "message", "details"}} (api/errors.py).
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Hub Diary API",

@@ -2,9 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from booking.api.docs import ApiDocsView, ApiSchemaView
+from api.docs import ApiDocsView, ApiSchemaView
 from config.health import healthz
-from governance.api import MeApi
 from governance.forms import SignInForm
 from practices import views as practice_views
 
@@ -27,10 +26,10 @@ urlpatterns = [
     path("organisation/", include("practices.urls")),
     path("patients/", include("patients.urls")),
     path("diary/", include("booking.urls")),
+    path("write-back/", include("writeback.urls")),
     path("governance/", include("governance.urls")),
     path("account/two-factor/", include("governance.urls_account")),
-    path("api/v1/me/", MeApi.as_view(), name="api_me"),
-    path("api/v1/", include("booking.api_urls")),
+    path("api/v1/", include("api.urls")),
     path("api/schema/", ApiSchemaView.as_view(), name="api_schema"),
     path("api/docs/", ApiDocsView.as_view(), name="api_docs"),
     path("healthz", healthz, name="healthz"),

@@ -12,9 +12,9 @@ from governance import services
 from governance.access import Purpose, decide
 from governance.audit import Actor
 from governance.models import BreakGlass, Consent, Scope, SharingAgreement
-from governance.roles import Role
 from patients.models import Patient
 from practices.models import Membership, Organisation
+from practices.roles import Role
 
 HUB = "U99001"
 NO_AGREEMENT_WITH_HUB = "A99006"  # Westfield Road Surgery has not signed up yet

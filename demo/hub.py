@@ -3,8 +3,8 @@
 import os
 from dataclasses import dataclass
 
-from governance.roles import Role
 from practices.models import Clinician, Organisation
+from practices.roles import Role
 
 Kind = Organisation.Kind
 Job = Clinician.JobRole

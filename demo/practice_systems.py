@@ -1,11 +1,11 @@
 """Two demo practices are linked to the GP Connect sandbox that `make demo` starts, so a
 booking made in the hub diary can be watched arriving in the practice's own system."""
 
-from booking.models import WriteBackMessage
-from booking.services.write_back import mark_entered_by_hand, switch_clinical_system_link
 from governance.audit import Actor
-from governance.roles import Role
 from practices.models import ClinicalSystemLink, Membership, Organisation
+from practices.roles import Role
+from writeback.models import WriteBackMessage
+from writeback.services import mark_entered_by_hand, switch_clinical_system_link
 
 SANDBOX_PORT = 8099
 SANDBOX_URL = f"http://127.0.0.1:{SANDBOX_PORT}"

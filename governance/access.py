@@ -16,7 +16,7 @@ from django.db import connection
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from config.db import prepared_cursor
+from core.db import prepared_cursor
 from governance.audit import Actor, record_event
 from governance.models import AuditEvent, BreakGlass, Consent, Scope, SharingAgreement
 from governance.permissions import Perm

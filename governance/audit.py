@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from config.db import insert_row, prepared_cursor
+from core.db import insert_row, prepared_cursor
 from governance.models import AuditEvent
 
 GENESIS_HASH = "0" * 64

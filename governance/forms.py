@@ -9,8 +9,7 @@ from django.utils import timezone
 from frontend.forms import NHSDateField, NHSForm, NHSFormMixin
 from governance.models import AuditEvent, BreakGlass, Consent, Scope
 from patients.nhs_number import normalise_nhs_number
-from practices.forms import role_choices_for
-from practices.models import Organisation
+from practices.models import Organisation, role_choices_for
 from practices.ods import normalise_ods_code
 
 

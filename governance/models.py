@@ -7,7 +7,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 
-from governance.roles import Role
+from practices.roles import Role
 
 
 class User(AbstractUser):

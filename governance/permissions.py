@@ -12,9 +12,9 @@ from guardian.core import ObjectPermissionChecker
 from guardian.models import UserObjectPermission
 from guardian.shortcuts import assign_perm, remove_perm
 
-from config.db import prepared_cursor
-from governance.roles import Role
+from core.db import prepared_cursor
 from practices.models import Membership, Organisation
+from practices.roles import Role
 
 
 class Perm(StrEnum):

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from governance.access import Basis
 from governance.models import AuditEvent
-from governance.roles import Role
+from practices.roles import Role
 
 BASIS_LABELS: dict[str, str] = {
     Basis.REGISTERED_PRACTICE: "Registered practice",

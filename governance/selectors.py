@@ -1,6 +1,7 @@
 """Reads for information governance: consent, agreements, grants, break-glass, access."""
 
 import datetime
+from dataclasses import dataclass
 from uuid import UUID
 
 from django.db.models import Case, CharField, IntegerField, Q, QuerySet, Value, When
@@ -162,6 +163,26 @@ def alerts_for(*, user, organisation: Organisation, kinds=None) -> QuerySet[Aler
     if kinds is not None:
         allowed &= set(kinds)
     return open_alerts(organisation, kinds=allowed)
+
+
+@dataclass(frozen=True)
+class AlertSummary:
+    """How many open alerts, and the newest few, for a card or a warning on a page."""
+
+    count: int
+    newest: list[Alert]
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.newest)
+
+
+def alert_summary(*, user, organisation: Organisation, kinds=None, newest: int = 3) -> AlertSummary:
+    """`alerts_for`, counted, with the newest `newest`: one query when there are few."""
+    alerts = alerts_for(user=user, organisation=organisation, kinds=kinds)
+    shown = list(alerts[:newest])
+    count = len(shown) if len(shown) < newest else alerts.count()
+    return AlertSummary(count=count, newest=shown)
 
 
 def access_report(

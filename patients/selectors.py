@@ -5,7 +5,7 @@ import re
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 
-from config.db import CompiledLookup
+from core.db import CompiledLookup
 from governance.access import Purpose, decide, findable_patients
 from governance.audit import Actor, record_event
 from governance.permissions import Perm, has_org_permission

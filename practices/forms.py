@@ -2,14 +2,8 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 
 from frontend.forms import NHSForm, NHSModelForm
-from governance.roles import Role
-from practices.models import ROLES_BY_KIND, Clinician, Organisation, Site
+from practices.models import Clinician, Organisation, Site, role_choices_for
 from practices.postcodes import normalise_postcode
-
-
-def role_choices_for(organisation: Organisation) -> list[tuple[str, str]]:
-    allowed = ROLES_BY_KIND.get(organisation.kind, frozenset())
-    return [(value, label) for value, label in Role.choices if value in allowed]
 
 
 class SiteForm(NHSModelForm):

@@ -8,9 +8,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from governance.roles import Role
 from practices.ods import normalise_ods_code
 from practices.postcodes import validate_postcode
+from practices.roles import Role
 
 
 class Organisation(models.Model):
@@ -182,6 +182,12 @@ ROLES_BY_KIND: dict[str, frozenset[str]] = {
     Organisation.Kind.CARE_HOME: frozenset({Role.CARE_COORDINATOR, Role.IG_LEAD}),
     Organisation.Kind.COMMUNITY: frozenset({Role.CLINICIAN, Role.CARE_COORDINATOR, Role.IG_LEAD}),
 }
+
+
+def role_choices_for(organisation: Organisation) -> list[tuple[str, str]]:
+    """The roles staff may hold at this kind of organisation, as form choices."""
+    allowed = ROLES_BY_KIND.get(organisation.kind, frozenset())
+    return [(value, label) for value, label in Role.choices if value in allowed]
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):

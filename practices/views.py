@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from frontend.forms import apply_service_errors
 from governance.permissions import Perm, has_org_permission
+from governance.selectors import WRITE_BACK_ALERT_KINDS, alert_summary
 from practices import selectors, services
 from practices.acting import choose_acting_organisation
 from practices.decorators import staff_view
@@ -25,12 +26,18 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("choose_organisation")
     acting = request.acting
     can = {}
+    write_back = None
     if acting:
         can = {
             perm.name.lower(): has_org_permission(request.user, perm, acting.organisation)
             for perm in Perm
         }
-    return render(request, "practices/home.html", {"acting": acting, "can": can})
+        if can["book_for_patients"]:
+            write_back = alert_summary(
+                user=request.user, organisation=acting.organisation, kinds=WRITE_BACK_ALERT_KINDS
+            )
+    context = {"acting": acting, "can": can, "write_back": write_back}
+    return render(request, "practices/home.html", context)
 
 
 @login_required

@@ -12,11 +12,11 @@ from django.utils import timezone
 from governance import services as governance_services
 from governance.audit import Actor
 from governance.models import AccessGrant, Alert, BreakGlass, Consent, Scope, SharingAgreement
-from governance.roles import Role
 from patients.models import Patient
 from patients.nhs_number import check_digit
 from practices import services
 from practices.models import Clinician, Membership, Organisation, Site
+from practices.roles import Role
 
 _ods_numbers = itertools.count(10001)
 

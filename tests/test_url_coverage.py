@@ -14,11 +14,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.converters import UUIDConverter
 from django.urls.resolvers import RoutePattern
 
-from governance.roles import Role
 from practices.models import Membership
+from practices.roles import Role
 from tests.booking.builders import booking_at
 from tests.booking.diary_builders import free_slot_at
-from tests.booking.write_back_builders import write_back_exception_at
 from tests.factories import (
     AccessGrantFactory,
     BreakGlassFactory,
@@ -29,6 +28,7 @@ from tests.factories import (
     SiteFactory,
     staff,
 )
+from tests.writeback.builders import write_back_problem_at
 
 # URLs anyone may reach: signing in and out, and the load balancer's health check.
 PUBLIC = {"login", "logout", "healthz", "admin:login", "admin:logout"}
@@ -50,7 +50,7 @@ FOREIGN_OBJECTS: dict[str, Callable] = {
     "booking_id": lambda b: booking_at(b).public_id,
     "slot_id": lambda b: free_slot_at(b).public_id,
     "session_id": lambda b: free_slot_at(b).schedule.public_id,
-    "message_id": lambda b: write_back_exception_at(b).public_id,
+    "message_id": lambda b: write_back_problem_at(b).public_id,
 }
 
 # Values for the admin's regex groups.

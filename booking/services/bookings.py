@@ -15,6 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from booking import releases
+from booking.changes import Change, announce
 from booking.errors import (
     BookingChanged,
     IdempotencyKeyReused,
@@ -22,10 +23,9 @@ from booking.errors import (
     SlotNotBookable,
     SlotTaken,
 )
-from booking.models import Booking, ReleaseRule, Schedule, Slot, WriteBackMessage
+from booking.models import Booking, ReleaseRule, Schedule, Slot
 from booking.selectors import nearest_alternatives
-from booking.services.write_back import enqueue_write_back
-from config.db import insert_row, prepared_cursor
+from core.db import insert_row, prepared_cursor
 from governance.access import Decision, Purpose, decide, evaluate, record_decision
 from governance.audit import Actor, record_event
 from governance.permissions import Perm, has_org_permission
@@ -183,7 +183,7 @@ def _book_locked(
     slot.status, slot.updated_at = Slot.Status.BOOKED, timezone.now()
     marked = [slot.status, connection.ops.adapt_datetimefield_value(slot.updated_at), slot.pk]
     insert_row(booking, along_with=(_MARK_SLOT, marked))
-    enqueue_write_back(by=by, booking=booking, operation=WriteBackMessage.Operation.BOOK)
+    announce(by=by, booking=booking, change=Change.BOOKED)
     record_decision(
         by,
         patient,
@@ -283,7 +283,7 @@ def _cancel_locked(
     if slot.status == Slot.Status.BOOKED and slot.start > timezone.now():
         slot.status = Slot.Status.FREE
         slot.save(update_fields=["status", "updated_at"])
-    enqueue_write_back(by=by, booking=booking, operation=WriteBackMessage.Operation.CANCEL)
+    announce(by=by, booking=booking, change=Change.CANCELLED)
     record_event(
         actor=by,
         action="booking.cancel",
@@ -350,7 +350,7 @@ def amend_booking(
         booking.description, booking.comment = description, comment
         booking.version += 1
         booking.save(update_fields=["description", "comment", "version", "updated_at"])
-        enqueue_write_back(by=by, booking=booking, operation=WriteBackMessage.Operation.AMEND)
+        announce(by=by, booking=booking, change=Change.AMENDED)
         record_event(
             actor=by,
             action="booking.amend",

@@ -26,13 +26,13 @@ def _results(*, paced_p95: int, burst_delivered: int) -> dict:
             "paced": {
                 "bookings": 100,
                 "rate_per_s": 5.0,
-                "states": {"delivered": 100},
+                "states": {"confirmed": 100},
                 "booking_to_confirmed": {"p50_ms": 243, "p95_ms": paced_p95, "max_ms": 421},
             },
             "burst": {
                 "bookings": 300,
                 "booked_per_s": 63.3,
-                "states": {"delivered": burst_delivered, "dead": 300 - burst_delivered},
+                "states": {"confirmed": burst_delivered, "dead": 300 - burst_delivered},
                 "confirmed_per_s": 15.6,
                 "booking_to_confirmed": {"p50_ms": 7380, "p95_ms": 13749, "max_ms": 14524},
             },

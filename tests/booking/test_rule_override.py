@@ -13,8 +13,8 @@ from booking.models import Audience, Booking, ReleaseRule
 from booking.services import bookings
 from booking.services.sessions import RuleSpec
 from governance.models import AuditEvent, Scope
-from governance.roles import Role
-from tests.booking.conftest import HUB_NOW
+from practices.roles import Role
+from tests.conftest import HUB_NOW
 from tests.factories import AccessGrantFactory, PatientFactory, staff
 from tests.governance.helpers import actor_for, agreement
 

@@ -1,5 +1,5 @@
 """A booking starts by loading its slot, and through the API its patient, with lookups
-compiled once (config.db.CompiledLookup): what they load must be what the ORM loads."""
+compiled once (core.db.CompiledLookup): what they load must be what the ORM loads."""
 
 import uuid
 
@@ -61,7 +61,7 @@ def test_slot_to_book_that_is_not_a_slot_is_not_found(hub_receptionist, hub_book
 def test_a_compiled_lookup_converts_values_as_the_orm_does(publish):
     """JSON is decoded by a converter of the field's, which the compiled lookup applies."""
     from booking.models import ReleaseRule
-    from config.db import CompiledLookup
+    from core.db import CompiledLookup
 
     [session] = publish(rules=(RuleSpec(audience=Audience.ONLINE, ods_codes=("A10001",)),))
     rule = session.rules.get()

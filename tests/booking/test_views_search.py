@@ -14,7 +14,7 @@ from booking.models import Audience
 from booking.services import bookings
 from booking.services.sessions import RuleSpec
 from governance.models import Scope
-from governance.roles import Role
+from practices.roles import Role
 from tests.factories import PatientFactory, PracticeFactory, staff
 from tests.governance.helpers import actor_for, agreement
 

@@ -15,7 +15,7 @@ from booking.services import bookings, sessions
 from booking.services.sessions import RuleSpec
 from booking.slot_generation import LONDON
 from governance.models import AuditEvent
-from tests.booking.conftest import HUB_NOW
+from tests.conftest import HUB_NOW
 from tests.factories import SiteFactory
 from tests.governance.helpers import actor_for
 

@@ -12,8 +12,8 @@ from django.utils import timezone
 from booking.models import Audience, Booking, DeliveryChannel, ReleaseRule
 from booking.services.sessions import RuleSpec, publish_sessions
 from governance.models import AuditEvent, Scope
-from governance.roles import Role
 from practices.models import Clinician
+from practices.roles import Role
 from tests.browser.test_hub_booking import follow, sign_in, tab_to
 from tests.factories import AccessGrantFactory, ClinicianFactory, SiteFactory, staff
 from tests.governance.helpers import actor_for, agreement

@@ -186,8 +186,9 @@ def test_the_lead_hub_receptionist_can_book_past_kirkgates_quota_with_a_reason(d
 
 def test_linked_practices_have_a_short_list_of_bookings_to_enter_by_hand(demo):
     """Hub bookings from before the links were on were keyed by hand; two are still to do."""
-    from booking.models import Booking, WriteBackMessage
+    from booking.models import Booking
     from demo.practice_systems import LINKED_PRACTICES, STILL_TO_ENTER_BY_HAND
+    from writeback.models import WriteBackMessage
 
     for ods_code in LINKED_PRACTICES:
         waiting = WriteBackMessage.objects.filter(

@@ -10,8 +10,8 @@ from governance.access import Basis, Purpose, decide, findable_patients
 from governance.audit import Actor
 from governance.models import AuditEvent, BreakGlass, Consent, Scope, SharingAgreement
 from governance.permissions import org_permissions
-from governance.roles import Role
 from governance.services import end_agreement
+from practices.roles import Role
 from tests.factories import PatientFactory, staff
 from tests.governance.helpers import actor_for, agreement, consent
 

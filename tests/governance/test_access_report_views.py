@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from governance.audit import record_event
 from governance.models import AuditEvent
-from governance.roles import Role
+from practices.roles import Role
 from tests.factories import PatientFactory, staff
 from tests.governance.helpers import actor_for
 

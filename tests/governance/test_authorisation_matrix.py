@@ -16,10 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from governance.models import Consent, Scope, SharingAgreement
-from governance.roles import Role
+from practices.roles import Role
 from tests.booking.builders import booking_at
 from tests.booking.diary_builders import free_slot_at
-from tests.booking.write_back_builders import write_back_exception_at
 from tests.factories import (
     AccessGrantFactory,
     BreakGlassFactory,
@@ -34,6 +33,7 @@ from tests.factories import (
     staff,
 )
 from tests.test_url_coverage import ALL_URLS, _parameters, _url
+from tests.writeback.builders import write_back_problem_at
 
 OWN, SHARED, UNSHARED = "own", "shared", "unshared"
 SCOPES = (OWN, SHARED, UNSHARED)
@@ -134,7 +134,7 @@ MATRIX: dict[str, dict] = {
     "api:booking_status": roles(PM, PR, CL, HM, HR, UC, scopes={OWN}),
     "api_schema": roles(*STAFF_ROLES),
     "api_docs": roles(*STAFF_ROLES),
-    "api_me": roles(*STAFF_ROLES),  # who am I: any member of staff
+    "api:me": roles(*STAFF_ROLES),  # who am I: any member of staff
     # The hub diary. Whoever books: the pooled diary, search and the booking flow; a slot at
     # a practice they pool with (practice staff: their own); a booking their organisation
     # made or one into their practice's slots. Practice managers and receptionists: their
@@ -162,12 +162,12 @@ MATRIX: dict[str, dict] = {
     # Write-back: the sync-exceptions worklist for whoever books, each problem for the
     # organisation that booked or the practice that owns the slot; the practice's link to
     # its clinical system for its practice manager.
-    "booking:write_back_worklist": roles(PM, PR, CL, HM, HR, UC),
-    "booking:write_back_exception": roles(PM, PR, CL, HM, HR, UC, scopes={OWN}),
-    "booking:write_back_rebook": roles(PM, PR, CL, HM, HR, UC, scopes={OWN}),
-    "booking:write_back_retry": roles(PM, PR, CL, HM, HR, UC, scopes={OWN}),
-    "booking:write_back_done": roles(PM, PR, CL, HM, HR, UC, scopes={OWN}),
-    "booking:clinical_system_link": roles(PM),
+    "writeback:problems": roles(PM, PR, CL, HM, HR, UC),
+    "writeback:problem": roles(PM, PR, CL, HM, HR, UC, scopes={OWN}),
+    "writeback:problem_rebook": roles(PM, PR, CL, HM, HR, UC, scopes={OWN}),
+    "writeback:problem_retry": roles(PM, PR, CL, HM, HR, UC, scopes={OWN}),
+    "writeback:problem_done": roles(PM, PR, CL, HM, HR, UC, scopes={OWN}),
+    "writeback:clinical_system_link": roles(PM),
 }
 
 
@@ -305,9 +305,7 @@ BUILDERS = {
     "session_id": lambda org, by: free_slot_at(org).schedule.public_id if org.is_practice else None,
     "message_id": lambda org, by: (
         (
-            write_back_exception_at(org)
-            if org.is_practice
-            else write_back_exception_at(made_by=org)
+            write_back_problem_at(org) if org.is_practice else write_back_problem_at(made_by=org)
         ).public_id
     ),
 }

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from governance.audit import record_event
 from governance.models import Alert, AuditEvent, BreakGlass
-from governance.roles import Role
+from practices.roles import Role
 from tests.factories import AlertFactory, BreakGlassFactory, PatientFactory, staff
 from tests.governance.helpers import actor_for
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from governance.models import AccessGrant
 from governance.permissions import Perm, org_permissions
-from governance.roles import Role
+from practices.roles import Role
 from tests.factories import AccessGrantFactory, UserFactory
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from governance.audit import record_event
 from governance.models import Alert, AuditEvent, Consent, Scope
-from governance.roles import Role
+from practices.roles import Role
 from tests.factories import (
     AlertFactory,
     BreakGlassFactory,

@@ -20,10 +20,10 @@ from gpconnect.jwt import (
     encode_unsigned,
 )
 from gpconnect.rest import Interaction, service_root
-from practices.clinical_systems.sandbox.app import SandboxApp
-from practices.clinical_systems.sandbox.faults import Faults
-from practices.clinical_systems.sandbox.server import serve_in_thread
-from practices.clinical_systems.sandbox.store import SandboxStore, SeedPlan
+from gpconnect.sandbox.app import SandboxApp
+from gpconnect.sandbox.faults import Faults
+from gpconnect.sandbox.server import serve_in_thread
+from gpconnect.sandbox.store import SandboxStore, SeedPlan
 
 PRACTICE = "A10001"
 

@@ -15,8 +15,8 @@ from gpconnect import codes
 from gpconnect.jwt import encode_unsigned
 from gpconnect.resources import Appointment, Organization, Patient, registration_parameters
 from gpconnect.rest import DateWindow, Interaction, appointment_search_params, slot_search_params
+from gpconnect.sandbox.store import SandboxStore, SeedPlan
 from gpconnect.times import london_date
-from practices.clinical_systems.sandbox.store import SandboxStore, SeedPlan
 from tests.gpconnect.harness import PRACTICE, good_claims, running_sandbox
 
 NHS_NUMBER = "9990000018"

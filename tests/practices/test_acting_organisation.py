@@ -3,8 +3,8 @@ on every request."""
 
 from django.urls import reverse
 
-from governance.roles import Role
 from practices.models import Membership
+from practices.roles import Role
 from practices.services import end_membership
 from tests.factories import MembershipFactory, PatientFactory, staff
 

@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from governance.permissions import Perm, has_org_permission
-from governance.roles import Role
 from practices.models import Clinician, Membership, Site
+from practices.roles import Role
 from tests.factories import ClinicianFactory, SiteFactory, UserFactory, staff
 
 SITE_DATA = {

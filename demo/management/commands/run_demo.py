@@ -33,8 +33,8 @@ BACKGROUND = [
 # The GP Connect sandbox plays the linked practices' own clinical systems.
 SANDBOX = [
     sys.executable,
-    "manage.py",
-    "run_gpconnect_sandbox",
+    "-m",
+    "gpconnect.sandbox",
     "--port",
     str(SANDBOX_PORT),
     "--quiet",

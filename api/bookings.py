@@ -1,0 +1,488 @@
+"""Bookings: list, book, read, cancel, move, amend and record attendance, one view per
+operation. Each parses its input, calls the selector or
+service the hub diary's pages call, and shapes the output; the rules, the access decision
+and the audit trail live behind those calls."""
+
+import datetime
+import hashlib
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_serializer,
+)
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.base import ApiView, cursor_after, etag, if_match_version, page_size_field
+from api.errors import ApiError, error_responses
+from api.serializers import BookingSerializer
+from booking.diaries import get_booking_for_or_404
+from booking.models import Booking, Slot
+from booking.selectors import bookings_by, bookings_into, get_slot_for_booking_or_404
+from booking.services.bookings import (
+    amend_booking,
+    book_slot,
+    cancel_booking,
+    rebook,
+    record_attendance,
+)
+from core.paging import encode_cursor
+from core.time import london_day_start
+from governance.audit import Actor, record_event
+from governance.models import AuditEvent
+from governance.permissions import Perm, org_permissions
+from patients.nhs_number import normalise_nhs_number
+from patients.selectors import patient_with_nhs_number
+
+MAX_LIST_DAYS = 31
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "Any unique string (a UUID is ideal), up to 100 characters. Retrying a request with "
+        "the same key returns the booking it made instead of booking again."
+    ),
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description='The booking\'s ETag (its version, like "3"), instead of `version` in the body.',
+)
+
+
+def _slot_or_404(actor: Actor, public_id) -> Slot:
+    try:
+        return get_slot_for_booking_or_404(actor=actor, public_id=public_id)
+    except Http404:
+        raise ApiError("slot-not-found") from None
+
+
+def _booking_or_404(actor: Actor, public_id) -> Booking:
+    try:
+        return get_booking_for_or_404(actor=actor, public_id=public_id)
+    except Http404:
+        raise ApiError("booking-not-found") from None
+
+
+def _booking_response(booking: Booking, *, created: bool = False) -> Response:
+    headers = {"ETag": etag(booking.version)}
+    if created:
+        headers["Location"] = reverse("api:booking_detail", args=[booking.public_id])
+    return Response(
+        BookingSerializer(booking).data,
+        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        headers=headers,
+    )
+
+
+class BookingListApi(ApiView):
+    """Bookings the acting organisation made, or (for a practice) bookings into its slots,
+    in start order. Each page of patients shown is one audit event."""
+
+    cursor_salt = "booking.api.bookings"
+
+    class InputSerializer(serializers.Serializer):
+        scope = serializers.ChoiceField(
+            choices=[("made", "Made by this organisation"), ("into", "Into this practice")],
+            default="made",
+            required=False,
+            help_text="`into`: every booking into the practice's slots (practice staff who "
+            "run sessions)",
+        )
+        start = serializers.DateTimeField(
+            required=False, help_text="Appointments from this moment (default: today, 00:00)"
+        )
+        end = serializers.DateTimeField(
+            required=False,
+            help_text=f"Until this moment (default: 14 days on; at most {MAX_LIST_DAYS})",
+        )
+        status = serializers.ListField(
+            child=serializers.ChoiceField(choices=Booking.Status.choices), required=False
+        )
+        page_size = page_size_field()
+        cursor = serializers.CharField(required=False)
+
+        def validate(self, data: dict) -> dict:
+            start = data.get("start") or london_day_start(timezone.localdate())
+            end = data.get("end") or start + datetime.timedelta(days=14)
+            if end <= start:
+                raise serializers.ValidationError({"end": ["Make the end later than the start."]})
+            if end - start > datetime.timedelta(days=MAX_LIST_DAYS):
+                raise serializers.ValidationError(
+                    {"end": [f"List at most {MAX_LIST_DAYS} days at a time."]}
+                )
+            return {**data, "start": start, "end": end}
+
+    @extend_schema_serializer(component_name="BookingListPage")
+    class OutputSerializer(serializers.Serializer):
+        results = BookingSerializer(many=True)
+        next_cursor = serializers.CharField(allow_null=True)
+
+    @extend_schema(
+        operation_id="bookings_list",
+        summary="List bookings",
+        parameters=[InputSerializer],
+        responses={200: OutputSerializer, **error_responses()},
+        tags=["bookings"],
+    )
+    def get(self, request: Request) -> Response:
+        given = self.InputSerializer(data=request.query_params)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        organisation = self.actor.membership.organisation
+        if data["scope"] == "into":
+            # As the practice's own bookings list: for staff who run its sessions.
+            if not organisation.is_practice or Perm.MANAGE_SESSIONS not in org_permissions(
+                request.user, organisation
+            ):
+                raise ApiError("forbidden", "Only practice staff who run sessions see this list.")
+            bookings = bookings_into(organisation, data["start"], data["end"])
+        else:
+            bookings = bookings_by(organisation, data["start"], data["end"])
+        bookings = bookings.select_related("booking_organisation", "slot__practice")
+        if statuses := data.get("status"):
+            bookings = bookings.filter(status__in=statuses)
+        if "cursor" in data:
+            start, pk = cursor_after(data["cursor"], salt=self.cursor_salt)
+            bookings = bookings.filter(Q(start__gt=start) | Q(start=start, pk__gt=pk))
+        size = data["page_size"]
+        found = list(bookings.order_by("start", "pk")[: size + 1])
+        page = found[:size]
+        if page:
+            record_event(actor=self.actor, action="booking.list", reason=f"results={len(page)}")
+        next_cursor = (
+            encode_cursor(page[-1].start, page[-1].pk, salt=self.cursor_salt)
+            if len(found) > size
+            else None
+        )
+        return Response(self.OutputSerializer({"results": page, "next_cursor": next_cursor}).data)
+
+
+class BookingCreateApi(ApiView):
+    """Book a patient, found by NHS number, into a slot."""
+
+    not_found = "patient-not-found"
+
+    @extend_schema_serializer(component_name="BookingCreateRequest")
+    class InputSerializer(serializers.Serializer):
+        slot_id = serializers.UUIDField()
+        nhs_number = serializers.CharField(max_length=20)
+        description = serializers.CharField(
+            max_length=100, help_text="What the appointment is for; the practice sees it"
+        )
+        comment = serializers.CharField(
+            max_length=500, required=False, default="", allow_blank=True
+        )
+        override_reason = serializers.CharField(
+            max_length=500,
+            required=False,
+            default="",
+            allow_blank=True,
+            help_text=(
+                "Book past the slot's embargo, cut-off or quota, saying why: only for someone "
+                "who also runs the sessions of the slot's practice. Audited."
+            ),
+        )
+
+        def validate_nhs_number(self, value: str) -> str:
+            try:
+                return normalise_nhs_number(value)
+            except DjangoValidationError as error:
+                raise serializers.ValidationError(error.messages) from error
+
+    @extend_schema(
+        operation_id="bookings_create",
+        summary="Book a slot",
+        description=(
+            "Books the patient into the slot for the acting organisation, under the slot's "
+            "release rules and the patient-access decision. A patient you have no basis to "
+            "book for is not found (404), exactly like one who does not exist. A slot someone "
+            "else has just taken is 409 `slot-taken`, with the nearest alternatives."
+        ),
+        parameters=[IDEMPOTENCY_KEY],
+        request=InputSerializer,
+        responses={
+            201: BookingSerializer,
+            **error_responses(
+                "slot-not-found",
+                "patient-not-found",
+                "slot-taken",
+                "slot-not-bookable",
+                "idempotency-key-reused",
+            ),
+        },
+        examples=[
+            OpenApiExample(
+                "Book",
+                value={
+                    "slot_id": "6f1c2a8e-3b9d-4c47-9a55-0d1e2f3a4b5c",
+                    "nhs_number": "943 476 5919",
+                    "description": "Blood pressure review",
+                    "comment": "Prefers a female clinician",
+                },
+                request_only=True,
+            )
+        ],
+        tags=["bookings"],
+    )
+    def post(self, request: Request) -> Response:
+        given = self.InputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        key = self._idempotency_key(request)
+        slot = _slot_or_404(self.actor, data["slot_id"])
+        patient = patient_with_nhs_number(data["nhs_number"])
+        if patient is None:
+            record_event(
+                actor=self.actor,
+                action="booking.create",
+                outcome=AuditEvent.Outcome.DENIED,
+                obj=slot,
+                reason="no patient with this NHS number",
+            )
+            raise ApiError("patient-not-found")
+        booking = book_slot(
+            by=self.actor,
+            slot=slot,
+            patient=patient,
+            description=data["description"],
+            comment=data["comment"],
+            idempotency_key=key,
+            override_reason=data["override_reason"],
+        )
+        return _booking_response(booking, created=True)
+
+    def _idempotency_key(self, request: Request) -> str | None:
+        """Keys are the client's own: scoped to the acting organisation (hashed to fit), so
+        two organisations can never replay each other's bookings."""
+        raw = request.headers.get("Idempotency-Key", "").strip()
+        if not raw:
+            return None
+        if len(raw) > 100 or not raw.isascii() or not raw.isprintable():
+            raise serializers.ValidationError(
+                {"Idempotency-Key": ["Use up to 100 printable ASCII characters, like a UUID."]}
+            )
+        organisation = self.actor.membership.organisation
+        return hashlib.sha256(f"api:{organisation.public_id}:{raw}".encode()).hexdigest()
+
+
+class BookingDetailApi(ApiView):
+    """One booking the acting organisation made, or one into its slots."""
+
+    not_found = "booking-not-found"
+
+    @extend_schema(
+        operation_id="bookings_retrieve",
+        summary="Read a booking",
+        responses={200: BookingSerializer, **error_responses("booking-not-found")},
+        tags=["bookings"],
+    )
+    def get(self, request: Request, booking_id) -> Response:
+        return _booking_response(_booking_or_404(self.actor, booking_id))
+
+
+class BookingChangeApi(ApiView):
+    """A change to one booking, made only if it is still at the version the caller last
+    read (`version` in the body, or If-Match). Each subclass names the change, and documents
+    its `post` (which only hands over to this one)."""
+
+    not_found = "booking-not-found"
+    answers_created = False  # rebook answers 201, with the new booking
+
+    def post(self, request: Request, booking_id) -> Response:
+        booking = _booking_or_404(self.actor, booking_id)
+        given = self.InputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        version = if_match_version(request, data.get("version"))
+        changed = self.change(booking, data, version)
+        return _booking_response(changed, created=self.answers_created)
+
+    def change(self, booking: Booking, data: dict, version: int) -> Booking:
+        raise NotImplementedError
+
+
+class BookingCancelApi(BookingChangeApi):
+    """Cancel a booking, with a reason, if it has not changed since the caller read it."""
+
+    @extend_schema_serializer(component_name="BookingCancelRequest")
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(max_length=200, help_text="The practice sees this")
+        version = serializers.IntegerField(min_value=1, required=False)
+
+    @extend_schema(
+        operation_id="bookings_cancel",
+        summary="Cancel a booking",
+        description="Frees the slot if it is still to come. Send the version you last saw.",
+        parameters=[IF_MATCH],
+        request=InputSerializer,
+        responses={
+            200: BookingSerializer,
+            **error_responses("booking-not-found", "booking-changed", "invalid-change"),
+        },
+        tags=["bookings"],
+    )
+    def post(self, request: Request, booking_id) -> Response:
+        return super().post(request, booking_id)
+
+    def change(self, booking: Booking, data: dict, version: int) -> Booking:
+        return cancel_booking(
+            by=self.actor, booking=booking, reason=data["reason"], expected_version=version
+        )
+
+
+class BookingRebookApi(BookingChangeApi):
+    """Move a booking to another slot in one step."""
+
+    answers_created = True
+
+    @extend_schema_serializer(component_name="BookingRebookRequest")
+    class InputSerializer(serializers.Serializer):
+        slot_id = serializers.UUIDField(help_text="The new slot")
+        reason = serializers.CharField(max_length=200, required=False, default="Rebooked")
+        version = serializers.IntegerField(min_value=1, required=False)
+
+    @extend_schema(
+        operation_id="bookings_rebook",
+        summary="Move a booking to another slot",
+        description=(
+            "Cancels the booking and books the patient into the new slot as one step: both "
+            "happen or neither does. Answers with the new booking."
+        ),
+        parameters=[IF_MATCH],
+        request=InputSerializer,
+        responses={
+            201: BookingSerializer,
+            **error_responses(
+                "booking-not-found",
+                "slot-not-found",
+                "slot-taken",
+                "slot-not-bookable",
+                "booking-changed",
+                "invalid-change",
+            ),
+        },
+        tags=["bookings"],
+    )
+    def post(self, request: Request, booking_id) -> Response:
+        return super().post(request, booking_id)
+
+    def change(self, booking: Booking, data: dict, version: int) -> Booking:
+        return rebook(
+            by=self.actor,
+            booking=booking,
+            new_slot=_slot_or_404(self.actor, data["slot_id"]),
+            reason=data["reason"],
+            expected_version=version,
+        )
+
+
+class BookingStatusApi(BookingChangeApi):
+    """Record what happened: arrived, attended, did not attend, or back to booked."""
+
+    @extend_schema_serializer(component_name="BookingStatusRequest")
+    class InputSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(
+            choices=[
+                (Booking.Status.ARRIVED.value, "Arrived"),
+                (Booking.Status.ATTENDED.value, "Attended"),
+                (Booking.Status.DID_NOT_ATTEND.value, "Did not attend"),
+                (Booking.Status.BOOKED.value, "Booked (undo a mistake)"),
+            ]
+        )
+        version = serializers.IntegerField(min_value=1, required=False)
+
+    @extend_schema(
+        operation_id="bookings_status",
+        summary="Record arrived, attended or did not attend",
+        parameters=[IF_MATCH],
+        request=InputSerializer,
+        responses={
+            200: BookingSerializer,
+            **error_responses("booking-not-found", "booking-changed", "invalid-change"),
+        },
+        tags=["bookings"],
+    )
+    def post(self, request: Request, booking_id) -> Response:
+        return super().post(request, booking_id)
+
+    def change(self, booking: Booking, data: dict, version: int) -> Booking:
+        return record_attendance(
+            by=self.actor, booking=booking, status=data["status"], expected_version=version
+        )
+
+
+class BookingAmendApi(BookingChangeApi):
+    """Change what the appointment is for, or the comment for the practice, if the booking
+    has not changed since the caller read it."""
+
+    @extend_schema_serializer(component_name="BookingAmendRequest")
+    class InputSerializer(serializers.Serializer):
+        description = serializers.CharField(
+            max_length=100,
+            required=False,
+            help_text="What the appointment is for; the practice sees it. Unchanged if left out",
+        )
+        comment = serializers.CharField(
+            max_length=500,
+            required=False,
+            allow_blank=True,
+            help_text="For the practice; empty to remove it. Unchanged if left out",
+        )
+        version = serializers.IntegerField(min_value=1, required=False)
+
+        def validate(self, data: dict) -> dict:
+            if "description" not in data and "comment" not in data:
+                raise serializers.ValidationError(
+                    {"non_field_errors": ["Give a new description, a new comment or both."]}
+                )
+            return data
+
+    @extend_schema(
+        operation_id="bookings_amend",
+        summary="Change a booking's description or comment",
+        description=(
+            "Changes the details the practice sees; the time and place stay the same (to "
+            "change those, rebook). Only an appointment still to come can be changed. The "
+            "change is written to the practice's clinical system like the booking was. Send "
+            "the version you last saw: a booking changed since is 409 `booking-changed`."
+        ),
+        parameters=[IF_MATCH],
+        request=InputSerializer,
+        responses={
+            200: BookingSerializer,
+            **error_responses("booking-not-found", "booking-changed", "invalid-change"),
+        },
+        examples=[
+            OpenApiExample(
+                "Amend",
+                value={"comment": "Needs an interpreter (Polish)", "version": 3},
+                request_only=True,
+            )
+        ],
+        tags=["bookings"],
+    )
+    def post(self, request: Request, booking_id) -> Response:
+        return super().post(request, booking_id)
+
+    def change(self, booking: Booking, data: dict, version: int) -> Booking:
+        return amend_booking(
+            by=self.actor,
+            booking=booking,
+            description=data.get("description", booking.description),
+            comment=data.get("comment", booking.comment),
+            expected_version=version,
+        )

@@ -1,0 +1,99 @@
+"""Reads for the practice system problems worklist: write-backs that need a person (a conflict with
+the practice system, a practice that refused, retries given up, a booking GP Connect cannot
+write that must be entered by hand) and bookings whose slot the
+practice system no longer offers, for the organisation that made the booking and the
+practice that owns the slot.
+
+Each list is one query however many rows it shows.
+"""
+
+from uuid import UUID
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from booking.models import Booking
+from governance.access import Purpose
+from governance.audit import Actor, record_event
+from practices.models import ClinicalSystemLink, Organisation
+from writeback.models import WriteBackMessage
+
+
+def _involving(organisation: Organisation, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}booking_organisation": organisation}) | Q(
+        **{f"{prefix}slot__practice": organisation}
+    )
+
+
+def problems_for(organisation: Organisation) -> QuerySet[WriteBackMessage]:
+    """Open write-back problems for bookings the organisation made or holds, newest first."""
+    return (
+        WriteBackMessage.objects.filter(
+            _involving(organisation, "booking__"),
+            state__in=WriteBackMessage.PROBLEM_STATES,
+            resolved_at__isnull=True,
+        )
+        .select_related(
+            "booking__patient",
+            "booking__booking_organisation",
+            "booking__slot__practice",
+            "booking__slot__site",
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def hand_entries_for(organisation: Organisation) -> QuerySet[WriteBackMessage]:
+    """Changes waiting to be entered by hand in the practice system (ADR 0003)."""
+    return problems_for(organisation).filter(state=WriteBackMessage.State.MANUAL)
+
+
+def vanished_bookings_for(organisation: Organisation) -> QuerySet[Booking]:
+    """Live, future bookings into slots the practice system stopped offering."""
+    return (
+        Booking.objects.filter(
+            _involving(organisation),
+            slot__vanished_at__isnull=False,
+            start__gt=timezone.now(),
+        )
+        .exclude(status=Booking.Status.CANCELLED)
+        .select_related("patient", "booking_organisation", "slot__practice", "slot__site")
+        .order_by("start")
+    )
+
+
+def get_problem_for_or_404(
+    *, actor: Actor, public_id: UUID, action: str = "write-back.view"
+) -> WriteBackMessage:
+    """One problem with a booking the acting organisation made or holds; anyone else gets
+    404. It shows the patient, so it is audited."""
+    organisation = actor.membership.organisation
+    message = (
+        problems_for(organisation)
+        .select_related("booking__slot__clinician", "booking__slot__schedule")
+        .filter(public_id=public_id)
+        .first()
+    )
+    if message is None:
+        raise Http404("No write-back problem found.")
+    booking = message.booking
+    record_event(
+        actor=actor,
+        action=action,
+        patient=booking.patient,
+        obj=booking,
+        purpose=Purpose.BOOK,
+        basis=(
+            "booking-organisation"
+            if booking.booking_organisation_id == organisation.pk
+            else "slot-practice"
+        ),
+    )
+    return message
+
+
+def link_of(practice: Organisation) -> ClinicalSystemLink | None:
+    return (
+        ClinicalSystemLink.objects.filter(practice=practice).select_related("switched_by").first()
+    )
