@@ -201,7 +201,7 @@ def generate(preset: Preset, *, seed: int = 1, log=print) -> Generated:
     from rest_framework.authtoken.models import Token
 
     from booking import releases
-    from booking.models import Booking, ReleaseRule, Schedule, Slot
+    from booking.models import Booking, ReleaseRule, Session, Slot
     from booking.slot_generation import cut_into_slots, session_occurrences
     from governance.models import Scope, SharingAgreement, User
     from patients.models import Patient
@@ -376,10 +376,10 @@ def generate(preset: Preset, *, seed: int = 1, log=print) -> Generated:
         patterns = _patterns()
         weights = [w for w, _ in RELEASES]
         days = [today + datetime.timedelta(days=d) for d in range(1, WEEKS * 7 + 1)]
-        schedule_id = load.next_id(Schedule)
+        session_id = load.next_id(Session)
         slot_id = load.next_id(Slot)
         booking_id = load.next_id(Booking)
-        schedule_rows, rule_rows, slot_rows, booking_rows = [], [], [], []
+        session_rows, rule_rows, slot_rows, booking_rows = [], [], [], []
         window_cache: dict = {}
         occurrence_cache: dict = {}
         base, extra = divmod(preset.slots, preset.practices)
@@ -433,14 +433,14 @@ def generate(preset: Preset, *, seed: int = 1, log=print) -> Generated:
                     if pattern.clinician is None
                     else clinicians_of[practice_id][pattern.clinician]
                 )
-                schedule_rows.append(
-                    (schedule_id, uuid.uuid4(), practice_id, site, clinician, pattern.role,
+                session_rows.append(
+                    (session_id, uuid.uuid4(), practice_id, site, clinician, pattern.role,
                      pattern.session_type, pattern.slot_type, pattern.channel, start, end,
                      pattern.minutes, "published", "portal", "", "", *stamp)
                 )  # fmt: skip
                 for rule in rules:
                     rule_rows.append(
-                        (schedule_id, rule.audience, rule.opens or "published",
+                        (session_id, rule.audience, rule.opens or "published",
                          rule.opens_minutes_before, rule.opens_days_before, rule.opens_time,
                          rule.cut_off_minutes or 0, json.dumps(rule.ods_codes or []),
                          json.dumps([]), rule.quota_per_session, rule.quota_per_day, *stamp)
@@ -465,7 +465,7 @@ def generate(preset: Preset, *, seed: int = 1, log=print) -> Generated:
                     elif roll > 1 - preset.blocked:
                         status, reason = "blocked", "Clinician unavailable"
                     slot_rows.append(
-                        (slot_id, uuid.uuid4(), schedule_id, practice_id, site, clinician,
+                        (slot_id, uuid.uuid4(), session_id, practice_id, site, clinician,
                          pattern.role, pattern.channel, pattern.slot_type, slot_start, slot_end,
                          status, w["hub_opens_at"], w["hub_closes_at"],
                          w["urgent_care_opens_at"], w["urgent_care_closes_at"],
@@ -473,35 +473,35 @@ def generate(preset: Preset, *, seed: int = 1, log=print) -> Generated:
                          "", *stamp)
                     )  # fmt: skip
                     slot_id += 1
-                schedule_id += 1
+                session_id += 1
         done(
             "sessions",
             load.copy(
-                Schedule,
+                Session,
                 ("id", "public_id", "practice_id", "site_id", "clinician_id",
                  "practitioner_role", "session_type", "slot_type", "delivery_channel",
                  "starts_at", "ends_at", "slot_minutes", "status", "source", "external_id",
                  "cancellation_reason", "created_at", "updated_at"),
-                schedule_rows,
+                session_rows,
             ),
         )  # fmt: skip
         done(
             "release rules",
             load.copy(
                 ReleaseRule,
-                ("schedule_id", "audience", "opens", "opens_minutes_before",
+                ("session_id", "audience", "opens", "opens_minutes_before",
                  "opens_days_before", "opens_time", "cut_off_minutes", "ods_codes",
                  "organisation_types", "quota_per_session", "quota_per_day", "created_at",
                  "updated_at"),
                 rule_rows,
             ),
         )  # fmt: skip
-        del schedule_rows, rule_rows
+        del session_rows, rule_rows
         done(
             "slots",
             load.copy(
                 Slot,
-                ("id", "public_id", "schedule_id", "practice_id", "site_id", "clinician_id",
+                ("id", "public_id", "session_id", "practice_id", "site_id", "clinician_id",
                  "practitioner_role", "delivery_channel", "slot_type", "start", "end",
                  "status", "hub_opens_at", "hub_closes_at", "urgent_care_opens_at",
                  "urgent_care_closes_at", "online_opens_at", "online_closes_at", "restricted",

@@ -112,7 +112,7 @@ def bookable_slots(hub_id: int, limit: int, rng: random.Random) -> list[tuple[st
             hub_opens_at__lte=now,
             hub_closes_at__gt=now + MARGIN,
         )
-        .exclude(schedule__rules__quota_per_session__isnull=False)
+        .exclude(session__rules__quota_per_session__isnull=False)
         .values_list("public_id", "practice_id")
     )
     rng.shuffle(slots)

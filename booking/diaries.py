@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from booking import release_rules as rr
 from booking import releases
-from booking.models import Audience, Booking, Schedule, Slot
+from booking.models import Audience, Booking, Session, Slot
 from booking.selectors import audience_for, pooled_practices
 from booking.slot_generation import LONDON
 from governance.access import Purpose
@@ -96,7 +96,7 @@ class SlotRow:
 
 @dataclass
 class SessionRow:
-    schedule: Schedule
+    session: Session
     released_to: list[str]
     slots: list[SlotRow] = field(default_factory=list)
 
@@ -132,9 +132,9 @@ def _live_bookings() -> Prefetch:
     )
 
 
-def _sessions(schedules: QuerySet[Schedule], slots: QuerySet[Slot]) -> QuerySet[Schedule]:
+def _sessions(sessions: QuerySet[Session], slots: QuerySet[Slot]) -> QuerySet[Session]:
     return (
-        schedules.select_related("practice", "site", "clinician")
+        sessions.select_related("practice", "site", "clinician")
         .prefetch_related(
             "rules",
             Prefetch("slots", queryset=slots.order_by("start").prefetch_related(_live_bookings())),
@@ -146,7 +146,7 @@ def _sessions(schedules: QuerySet[Schedule], slots: QuerySet[Slot]) -> QuerySet[
 def _by_day(window: Window, rows: list[SessionRow]) -> list[DiaryDay]:
     days = {day: DiaryDay(day, []) for day in window.dates}
     for row in rows:
-        day = timezone.localtime(row.schedule.starts_at, LONDON).date()
+        day = timezone.localtime(row.session.starts_at, LONDON).date()
         if day in days:
             days[day].sessions.append(row)
     return list(days.values())
@@ -155,16 +155,16 @@ def _by_day(window: Window, rows: list[SessionRow]) -> list[DiaryDay]:
 def practice_diary(*, practice: Organisation, window: Window) -> list[DiaryDay]:
     """The practice's own sessions in the window, cancelled ones too, with every slot and
     the live booking in it."""
-    schedules = _sessions(
-        Schedule.objects.filter(
+    sessions = _sessions(
+        Session.objects.filter(
             practice=practice, starts_at__gte=window.start, starts_at__lt=window.end
         ),
         Slot.objects.all(),
     )
     rows = []
-    for schedule in schedules:
-        row = SessionRow(schedule, releases.describe_rules(schedule.rules.all()))
-        for slot in schedule.slots.all():
+    for session in sessions:
+        row = SessionRow(session, releases.describe_rules(session.rules.all()))
+        for slot in session.slots.all():
             booking = slot.live_bookings[0] if slot.live_bookings else None
             row.slots.append(SlotRow(slot, slot.status, booking))
         rows.append(row)
@@ -188,10 +188,10 @@ def pooled_diary(
     if practice is not None:
         practices = practices.filter(pk=practice.pk)
     audience = audience_for(organisation)
-    schedules = _sessions(
-        Schedule.objects.filter(
+    sessions = _sessions(
+        Session.objects.filter(
             practice__in=practices,
-            status=Schedule.Status.PUBLISHED,
+            status=Session.Status.PUBLISHED,
             starts_at__gte=window.start,
             starts_at__lt=window.end,
         ),
@@ -200,11 +200,11 @@ def pooled_diary(
     searcher = releases.searcher_for(organisation)
     now = timezone.now()
     rows = []
-    for schedule in schedules:
-        rules = list(schedule.rules.all())
-        row = SessionRow(schedule, releases.describe_rules(rules))
-        for slot in schedule.slots.all():
-            slot_row = _as_seen_by(slot, schedule, rules, organisation, searcher, now)
+    for session in sessions:
+        rules = list(session.rules.all())
+        row = SessionRow(session, releases.describe_rules(rules))
+        for slot in session.slots.all():
+            slot_row = _as_seen_by(slot, session, rules, organisation, searcher, now)
             if slot_row is not None:
                 row.slots.append(slot_row)
         if row.slots:
@@ -212,13 +212,13 @@ def pooled_diary(
     return _by_day(window, rows)
 
 
-def _as_seen_by(slot, schedule, rules, organisation, searcher, now) -> SlotRow | None:
+def _as_seen_by(slot, session, rules, organisation, searcher, now) -> SlotRow | None:
     if slot.status != Slot.Status.FREE:
         booking = slot.live_bookings[0] if slot.live_bookings else None
         if booking and organisation.pk not in (booking.booking_organisation_id, slot.practice_id):
             booking = None
         return SlotRow(slot, slot.status, booking)
-    facts = releases.facts(start=slot.start, practice_ods=schedule.practice.ods_code, rules=rules)
+    facts = releases.facts(start=slot.start, practice_ods=session.practice.ods_code, rules=rules)
     verdict = rr.may_see(facts, searcher, now)
     if verdict.allowed:
         return SlotRow(slot, Slot.Status.FREE)
@@ -235,29 +235,29 @@ def _as_seen_by(slot, schedule, rules, organisation, searcher, now) -> SlotRow |
 # Loaders -----------------------------------------------------------------------------------
 
 
-def get_practice_session_or_404(*, practice: Organisation, public_id) -> Schedule:
+def get_practice_session_or_404(*, practice: Organisation, public_id) -> Session:
     """One of the practice's own sessions, with its rules, slots and live bookings."""
-    schedule = (
-        _sessions(Schedule.objects.filter(practice=practice), Slot.objects.all())
+    session = (
+        _sessions(Session.objects.filter(practice=practice), Slot.objects.all())
         .filter(public_id=public_id)
         .first()
     )
-    if schedule is None:
+    if session is None:
         raise Http404("No session found.")
-    return schedule
+    return session
 
 
-def session_rows(schedule: Schedule) -> list[SlotRow]:
+def session_rows(session: Session) -> list[SlotRow]:
     """A loaded session's slots with the live booking in each."""
     return [
         SlotRow(slot, slot.status, slot.live_bookings[0] if slot.live_bookings else None)
-        for slot in schedule.slots.all()
+        for slot in session.slots.all()
     ]
 
 
 def get_practice_slot_or_404(*, practice: Organisation, public_id) -> Slot:
     slot = (
-        Slot.objects.select_related("schedule", "site", "clinician")
+        Slot.objects.select_related("session", "site", "clinician")
         .filter(practice=practice, public_id=public_id)
         .first()
     )
@@ -280,7 +280,7 @@ def get_booking_for_or_404(*, actor: Actor, public_id, action: str = "booking.vi
             "slot__practice",
             "slot__site",
             "slot__clinician",
-            "slot__schedule",
+            "slot__session",
         )
         .filter(Q(booking_organisation=organisation) | Q(slot__practice=organisation))
         .filter(public_id=public_id)
@@ -315,9 +315,9 @@ def search_choices(
         .order_by("name")
     )
     slot_types = list(
-        Schedule.objects.filter(
+        Session.objects.filter(
             practice__in=[p.pk for p in practices],
-            status=Schedule.Status.PUBLISHED,
+            status=Session.Status.PUBLISHED,
             ends_at__gt=timezone.now(),
         )
         .order_by("slot_type")

@@ -32,7 +32,7 @@ class DeliveryChannel(models.TextChoices):
     HOME_VISIT = "Home visit", "Home visit"
 
 
-class Schedule(models.Model):
+class Session(models.Model):
     """A session: one clinic at a site, generating slots."""
 
     class Status(models.TextChoices):
@@ -45,13 +45,13 @@ class Schedule(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     practice = models.ForeignKey(
-        "practices.Organisation", on_delete=models.PROTECT, related_name="schedules"
+        "practices.Organisation", on_delete=models.PROTECT, related_name="sessions"
     )
-    site = models.ForeignKey("practices.Site", on_delete=models.PROTECT, related_name="schedules")
+    site = models.ForeignKey("practices.Site", on_delete=models.PROTECT, related_name="sessions")
     clinician = models.ForeignKey(
         "practices.Clinician",
         on_delete=models.PROTECT,
-        related_name="schedules",
+        related_name="sessions",
         null=True,
         blank=True,
     )
@@ -84,16 +84,16 @@ class Schedule(models.Model):
         indexes = [models.Index(fields=["practice", "starts_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_at__gt=F("starts_at")), name="schedule_ends_after_start"
+                condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"
             ),
             models.CheckConstraint(
                 condition=Q(slot_minutes__gte=5, slot_minutes__lte=240),
-                name="schedule_slot_length_sensible",
+                name="session_slot_length_sensible",
             ),
             models.CheckConstraint(
                 condition=Q(cancelled_by__isnull=True, cancelled_at__isnull=True)
                 | Q(cancelled_by__isnull=False, cancelled_at__isnull=False),
-                name="schedule_cancelled_by_and_at_paired",
+                name="session_cancelled_by_and_at_paired",
             ),
         ]
 
@@ -109,7 +109,7 @@ class ReleaseRule(models.Model):
         BEFORE_START = "before-start", "A set time before the start"
         ON_DAY = "on-day", "From a time on the day, or a number of days before"
 
-    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="rules")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="rules")
     audience = models.CharField(max_length=12, choices=Audience.choices)
     opens = models.CharField(max_length=12, choices=Opens.choices, default=Opens.PUBLISHED)
     opens_minutes_before = models.PositiveIntegerField(null=True, blank=True)
@@ -151,10 +151,10 @@ class Slot(models.Model):
         WITHDRAWN = "withdrawn", "Withdrawn"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    # Looked up through slot_schedule_start and slot_practice_start: no index of their own,
+    # Looked up through slot_session_start and slot_practice_start: no index of their own,
     # as every booking rewrites each of the slot's indexes.
-    schedule = models.ForeignKey(
-        Schedule, on_delete=models.CASCADE, related_name="slots", db_index=False
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="slots", db_index=False
     )
     # Copied from the session so that search reads one table through one index.
     practice = models.ForeignKey(
@@ -209,7 +209,7 @@ class Slot(models.Model):
                 name="slot_free_by_start",
             ),
             models.Index(fields=["practice", "start"], name="slot_practice_start"),
-            models.Index(fields=["schedule", "start"], name="slot_schedule_start"),
+            models.Index(fields=["session", "start"], name="slot_session_start"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="slot_ends_after_start"),

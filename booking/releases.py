@@ -15,7 +15,7 @@ from django.db import connection
 from django.utils import timezone
 
 from booking import release_rules as rr
-from booking.models import Audience, Booking, ReleaseRule, Schedule, Slot
+from booking.models import Audience, Booking, ReleaseRule, Session, Slot
 from booking.slot_generation import LONDON
 from core.db import prepared_cursor
 from practices.models import Organisation
@@ -106,26 +106,26 @@ RULE_COLUMNS = (
 _JSON_COLUMNS = {"ods_codes", "organisation_types"}
 
 
-def rules_of(schedule_ids: Iterable[int]) -> list[ReleaseRule]:
+def rules_of(session_ids: Iterable[int]) -> list[ReleaseRule]:
     """The rules of these sessions as committed now, in one prepared statement (every
     booking and most pages of search read some), in session and then rule order."""
-    keys = sorted(set(schedule_ids))
+    keys = sorted(set(session_ids))
     if not keys:
         return []
     statement = (
-        f"SELECT schedule_id, {', '.join(RULE_COLUMNS)} FROM booking_releaserule "  # noqa: S608 (our columns)
-        f"WHERE schedule_id IN ({', '.join(['%s'] * len(keys))}) ORDER BY schedule_id, id"
+        f"SELECT session_id, {', '.join(RULE_COLUMNS)} FROM booking_releaserule "  # noqa: S608 (our columns)
+        f"WHERE session_id IN ({', '.join(['%s'] * len(keys))}) ORDER BY session_id, id"
     )
     with prepared_cursor() as cursor:
         cursor.execute(statement, keys)
         rows = cursor.fetchall()
-    return [rule_from_row(schedule_id, values) for schedule_id, *values in rows]
+    return [rule_from_row(session_id, values) for session_id, *values in rows]
 
 
-def rule_from_row(schedule_id: int, values) -> ReleaseRule:
+def rule_from_row(session_id: int, values) -> ReleaseRule:
     """A ReleaseRule from the values of RULE_COLUMNS, as the ORM would make it."""
     return ReleaseRule(
-        schedule_id=schedule_id,
+        session_id=session_id,
         **{
             column: _from_db(column, value)
             for column, value in zip(RULE_COLUMNS, values, strict=True)
@@ -143,7 +143,7 @@ def _from_db(column: str, value):
     return value
 
 
-def quota_use(*, schedule: Schedule, slot: Slot, organisation: Organisation) -> rr.QuotaUse:
+def quota_use(*, session: Session, slot: Slot, organisation: Organisation) -> rr.QuotaUse:
     """Live bookings this organisation holds in the session, and at this practice on that
     local day. Inside a transaction, it first takes a lock on the practice's day, held to
     commit, so that two bookings cannot both take the last place of a quota."""
@@ -157,7 +157,7 @@ def quota_use(*, schedule: Schedule, slot: Slot, organisation: Organisation) -> 
         local_day + datetime.timedelta(days=1), datetime.time(0), LONDON
     )
     return rr.QuotaUse(
-        in_session=live.filter(slot__schedule=schedule).count(),
+        in_session=live.filter(slot__session=session).count(),
         on_day=live.filter(
             slot__practice_id=slot.practice_id, start__gte=day_start, start__lt=day_end
         ).count(),
@@ -181,14 +181,14 @@ def _lock_practice_day(practice_id: int, day: datetime.date) -> None:
 def may_book(
     *,
     slot: Slot,
-    schedule: Schedule,
+    session: Session,
     organisation: Organisation,
     now: datetime.datetime,
     override: bool = False,
     rules: list[ReleaseRule] | None = None,
 ) -> rr.Verdict:
     """May `organisation` book the slot now? `rules`: the session's, if already read."""
-    rules = rules_of([schedule.pk]) if rules is None else rules
+    rules = rules_of([session.pk]) if rules is None else rules
     slot_facts = facts(
         start=slot.start,
         practice_ods=slot.practice.ods_code,
@@ -197,7 +197,7 @@ def may_book(
     )
     needs_counts = any(r.quota_per_session or r.quota_per_day for r in rules)
     used = (
-        quota_use(schedule=schedule, slot=slot, organisation=organisation)
+        quota_use(session=session, slot=slot, organisation=organisation)
         if needs_counts
         else rr.QuotaUse()
     )
@@ -209,15 +209,15 @@ def seen_by(
 ) -> Callable[[datetime.datetime, int, str], bool]:
     """May this organisation see these sessions' slots in search, now? For a page of search:
     each session's rules become pure rules once. The answer takes a slot's start, its
-    schedule's id and its practice's ODS code."""
+    session's id and its practice's ODS code."""
     searcher = searcher_for(organisation)
-    by_schedule: dict[int, list[rr.ReleaseRule]] = {}
+    by_session: dict[int, list[rr.ReleaseRule]] = {}
     for row in rules:
-        by_schedule.setdefault(row.schedule_id, []).append(pure_rule(row))
-    pure = {schedule: tuple(found) for schedule, found in by_schedule.items()}
+        by_session.setdefault(row.session_id, []).append(pure_rule(row))
+    pure = {session: tuple(found) for session, found in by_session.items()}
 
-    def sees(start: datetime.datetime, schedule_id: int, practice_ods: str) -> bool:
-        slot = rr.SlotFacts(start=start, practice_ods=practice_ods, rules=pure.get(schedule_id, ()))
+    def sees(start: datetime.datetime, session_id: int, practice_ods: str) -> bool:
+        slot = rr.SlotFacts(start=start, practice_ods=practice_ods, rules=pure.get(session_id, ()))
         return rr.may_see(slot, searcher, now).allowed
 
     return sees

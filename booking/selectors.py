@@ -150,7 +150,7 @@ class FreeSlot:
     delivery_channel: str
     slot_type: str
     restricted: bool
-    schedule_id: int | None
+    session_id: int | None
 
     @property
     def clinician_id(self) -> uuid.UUID | None:
@@ -174,7 +174,7 @@ _FREE_SLOT_COLUMNS = (
     "delivery_channel",
     "slot_type",
     "restricted",
-    "schedule_id",
+    "session_id",
     "practice_id",
     "practice__ods_code",
     "practice__name",
@@ -190,7 +190,7 @@ _FREE_SLOT_COLUMNS = (
 
 
 def _free_slot(row: tuple) -> FreeSlot:
-    (pk, public_id, start, end, role, channel, slot_type, restricted, schedule_id) = row[:9]
+    (pk, public_id, start, end, role, channel, slot_type, restricted, session_id) = row[:9]
     (practice_id, ods_code, practice_name, site_id, site_name, postcode) = row[9:15]
     clinician_id, title, given_name, family_name, gender = row[15:]
     return FreeSlot(
@@ -207,19 +207,19 @@ def _free_slot(row: tuple) -> FreeSlot:
         delivery_channel=channel,
         slot_type=slot_type,
         restricted=restricted,
-        schedule_id=schedule_id,
+        session_id=session_id,
     )
 
 
 def _visible_to(organisation: Organisation, slots: list[FreeSlot], now) -> list[FreeSlot]:
     """Drop the restricted slots (named ODS codes, organisation types) the searcher may not
     see: their rules in one query, not one for each such slot."""
-    schedules = {s.schedule_id for s in slots if s.restricted}
-    if not schedules:
+    sessions = {s.session_id for s in slots if s.restricted}
+    if not sessions:
         return slots
-    sees = releases.seen_by(organisation, now, releases.rules_of(schedules))
+    sees = releases.seen_by(organisation, now, releases.rules_of(sessions))
     return [
-        s for s in slots if not s.restricted or sees(s.start, s.schedule_id, s.practice.ods_code)
+        s for s in slots if not s.restricted or sees(s.start, s.session_id, s.practice.ods_code)
     ]
 
 
@@ -272,7 +272,7 @@ def _page_rows_orm(page: _Page, after: tuple[datetime.datetime, int] | None) -> 
 # two equal over every filter.
 _PAGE_SQL = """
 SELECT s.id, s.public_id, s.start, s."end", s.practitioner_role, s.delivery_channel,
-       s.slot_type, s.restricted, s.schedule_id, s.practice_id, p.ods_code, p.name,
+       s.slot_type, s.restricted, s.session_id, s.practice_id, p.ods_code, p.name,
        site.public_id, site.name, site.postcode,
        c.public_id, c.title, c.given_name, c.family_name, c.gender
 FROM booking_slot s
@@ -415,7 +415,7 @@ def get_slot_for_booking_or_404(*, actor: Actor, public_id) -> Slot:
 # Every booking starts here: compiled once (see core.db), with what booking and its
 # confirmation read: the practice's clinical system for the write-back, where and who.
 _SLOT_TO_BOOK = CompiledLookup(
-    Slot.objects.select_related("practice__clinical_system_link", "site", "clinician", "schedule"),
+    Slot.objects.select_related("practice__clinical_system_link", "site", "clinician", "session"),
     "public_id",
 )
 

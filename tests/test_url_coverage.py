@@ -49,7 +49,7 @@ FOREIGN_OBJECTS: dict[str, Callable] = {
     ),
     "booking_id": lambda b: booking_at(b).public_id,
     "slot_id": lambda b: free_slot_at(b).public_id,
-    "session_id": lambda b: free_slot_at(b).schedule.public_id,
+    "session_id": lambda b: free_slot_at(b).session.public_id,
     "message_id": lambda b: write_back_problem_at(b).public_id,
 }
 

@@ -71,7 +71,7 @@ def get_problem_for_or_404(
     organisation = actor.membership.organisation
     message = (
         problems_for(organisation)
-        .select_related("booking__slot__clinician", "booking__slot__schedule")
+        .select_related("booking__slot__clinician", "booking__slot__session")
         .filter(public_id=public_id)
         .first()
     )

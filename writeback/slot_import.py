@@ -25,7 +25,7 @@ from booking.models import (
     Booking,
     DeliveryChannel,
     ReleaseRule,
-    Schedule,
+    Session,
     Slot,
 )
 from core.time import LONDON
@@ -122,7 +122,7 @@ def _reconcile(
         for slot in Slot.objects.select_for_update(of=("self",))
         .filter(
             practice=practice,
-            schedule__source=Schedule.Source.IMPORTED,
+            session__source=Session.Source.IMPORTED,
             start__gte=now,
             start__lt=until,
         )
@@ -131,7 +131,7 @@ def _reconcile(
     added = restored = withdrawn = flagged = skipped = 0
     sites = list(Site.objects.filter(organisation=practice, is_active=True).order_by("name"))
     clinicians = list(Clinician.objects.filter(organisation=practice, is_active=True))
-    sessions: dict[str, Schedule] = {}
+    sessions: dict[str, Session] = {}
     for external_id, offer in offered.items():
         if offer.start <= now or offer.start >= until:
             continue
@@ -148,7 +148,7 @@ def _reconcile(
                 continue
             session = _session_for(link, offer, site, _clinician_for(offer, clinicians), sessions)
             Slot.objects.create(
-                schedule=session,
+                session=session,
                 practice=practice,
                 site=site,
                 clinician=session.clinician,
@@ -232,8 +232,8 @@ def _session_for(
     offer: PracticeSlot,
     site: Site,
     clinician: Clinician | None,
-    sessions: dict[str, Schedule],
-) -> Schedule:
+    sessions: dict[str, Session],
+) -> Session:
     """The imported session this slot belongs to, widened to hold it; made if new."""
     day = timezone.localtime(offer.start, LONDON).date()
     key = "|".join(
@@ -248,13 +248,13 @@ def _session_for(
     )
     external_id = "import:" + hashlib.sha256(key.encode()).hexdigest()[:40]
     session = sessions.get(external_id) or (
-        Schedule.objects.select_for_update()
-        .filter(practice=link.practice, source=Schedule.Source.IMPORTED, external_id=external_id)
+        Session.objects.select_for_update()
+        .filter(practice=link.practice, source=Session.Source.IMPORTED, external_id=external_id)
         .first()
     )
     minutes = max(5, min(240, round((offer.end - offer.start).total_seconds() / 60)))
     if session is None:
-        session = Schedule.objects.create(
+        session = Session.objects.create(
             practice=link.practice,
             site=site,
             clinician=clinician,
@@ -265,10 +265,10 @@ def _session_for(
             starts_at=offer.start,
             ends_at=offer.end,
             slot_minutes=minutes,
-            source=Schedule.Source.IMPORTED,
+            source=Session.Source.IMPORTED,
             external_id=external_id,
         )
-        ReleaseRule.objects.create(schedule=session, audience=Audience.HUB)
+        ReleaseRule.objects.create(session=session, audience=Audience.HUB)
     elif offer.start < session.starts_at or offer.end > session.ends_at:
         session.starts_at = min(session.starts_at, offer.start)
         session.ends_at = max(session.ends_at, offer.end)

@@ -23,7 +23,7 @@ from booking.errors import (
     SlotNotBookable,
     SlotTaken,
 )
-from booking.models import Booking, ReleaseRule, Schedule, Slot
+from booking.models import Booking, ReleaseRule, Session, Slot
 from booking.selectors import nearest_alternatives
 from core.db import insert_row, prepared_cursor
 from governance.access import Decision, Purpose, decide, evaluate, record_decision
@@ -148,15 +148,15 @@ def _book_locked(
     organisation = by.membership.organisation
     # The slot's row lock orders everything that changes it (block, cancel a session,
     # book); its session and rules are read as committed. Quotas take their own lock.
-    schedule, rules = _lock_slot(slot)
-    if schedule.status != Schedule.Status.PUBLISHED or slot.status != Slot.Status.FREE:
+    session, rules = _lock_slot(slot)
+    if session.status != Session.Status.PUBLISHED or slot.status != Slot.Status.FREE:
         if slot.status == Slot.Status.BOOKED:
             raise _taken(by, slot)
         raise SlotNotBookable("This slot is no longer available.", reason_code="not-free")
     override = bool(override_reason.strip()) and may_override_rules(by=by, slot=slot)
     verdict = releases.may_book(
         slot=slot,
-        schedule=schedule,
+        session=session,
         organisation=organisation,
         now=timezone.now(),
         override=override,
@@ -204,7 +204,7 @@ def _book_locked(
     return booking
 
 
-def _lock_slot(slot: Slot) -> tuple[Schedule, list[ReleaseRule]]:
+def _lock_slot(slot: Slot) -> tuple[Session, list[ReleaseRule]]:
     """Lock the slot's row and read again what may have changed since it was loaded: its
     status, its session's and the session's release rules. The rest of a slot never changes
     once it is published, so the slot as loaded (with its practice and session, as
@@ -217,18 +217,18 @@ def _lock_slot(slot: Slot) -> tuple[Schedule, list[ReleaseRule]]:
         rows = cursor.fetchall()
     if not rows:  # its session was deleted since
         raise SlotNotBookable("This slot is no longer available.", reason_code="not-free")
-    slot.status, schedule_status = rows[0][:2]
-    schedule = slot.schedule
-    schedule.status = schedule_status
-    rules = [releases.rule_from_row(schedule.pk, row[2:]) for row in rows if row[2] is not None]
-    return schedule, rules
+    slot.status, session_status = rows[0][:2]
+    session = slot.session
+    session.status = session_status
+    rules = [releases.rule_from_row(session.pk, row[2:]) for row in rows if row[2] is not None]
+    return session, rules
 
 
 _LOCK_SLOT = f"""
 SELECT s.status, sch.status, {", ".join(f"r.{column}" for column in releases.RULE_COLUMNS)}
 FROM booking_slot s
-JOIN booking_schedule sch ON sch.id = s.schedule_id
-LEFT JOIN booking_releaserule r ON r.schedule_id = s.schedule_id
+JOIN booking_session sch ON sch.id = s.session_id
+LEFT JOIN booking_releaserule r ON r.session_id = s.session_id
 WHERE s.id = %s
 ORDER BY r.id
 """  # noqa: S608 (our columns)

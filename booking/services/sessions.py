@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from booking import releases
-from booking.models import Booking, ReleaseRule, Schedule, Slot
+from booking.models import Booking, ReleaseRule, Session, Slot
 from booking.slot_generation import cut_into_slots, session_occurrences
 from governance.audit import Actor, record_event
 from governance.permissions import Perm, org_permissions
@@ -63,7 +63,7 @@ def publish_sessions(
     weeks: int = 1,
     clinician: Clinician | None = None,
     rules: tuple[RuleSpec, ...] = (),
-) -> list[Schedule]:
+) -> list[Session]:
     """Publish a session once, or weekly for `weeks` weeks, cut into slots."""
     practice = _practice_of(by)
     if ClinicalSystemLink.objects.filter(practice=practice, enabled=True).exists():
@@ -81,9 +81,9 @@ def publish_sessions(
     if not cut_into_slots(*occurrences[0], slot_minutes):
         raise ValidationError({"slot_minutes": "The session is shorter than one slot."})
     series = uuid.uuid4() if weeks > 1 else None
-    schedules = []
+    sessions = []
     for start, end in occurrences:
-        schedule = Schedule(
+        session = Session(
             practice=practice,
             site=site,
             clinician=clinician,
@@ -97,15 +97,15 @@ def publish_sessions(
             series=series,
             created_by=by.user,
         )
-        schedule.full_clean()
-        schedule.save()
-        rule_rows = [ReleaseRule(schedule=schedule, **_rule_fields(spec)) for spec in rules]
+        session.full_clean()
+        session.save()
+        rule_rows = [ReleaseRule(session=session, **_rule_fields(spec)) for spec in rules]
         for row in rule_rows:
-            row.full_clean(exclude=["schedule"])
+            row.full_clean(exclude=["session"])
         ReleaseRule.objects.bulk_create(rule_rows)
         Slot.objects.bulk_create(
             Slot(
-                schedule=schedule,
+                session=session,
                 practice=practice,
                 site=site,
                 clinician=clinician,
@@ -118,11 +118,11 @@ def publish_sessions(
             )
             for slot_start, slot_end in cut_into_slots(start, end, slot_minutes)
         )
-        schedules.append(schedule)
+        sessions.append(session)
     record_event(
-        actor=by, action="session.publish", obj=schedules[0], reason=f"sessions={len(schedules)}"
+        actor=by, action="session.publish", obj=sessions[0], reason=f"sessions={len(sessions)}"
     )
-    return schedules
+    return sessions
 
 
 def _rule_fields(spec: RuleSpec) -> dict:
@@ -141,24 +141,24 @@ def _rule_fields(spec: RuleSpec) -> dict:
 
 
 @transaction.atomic
-def set_release_rules(*, by: Actor, schedule: Schedule, rules: tuple[RuleSpec, ...]) -> Schedule:
+def set_release_rules(*, by: Actor, session: Session, rules: tuple[RuleSpec, ...]) -> Session:
     """Replace a session's release rules and re-stamp its slots' release windows, in one
     transaction: a booking made meanwhile is judged by the old rules or the new, never a
     mixture. Bookings already made stand."""
     practice = _practice_of(by)
-    schedule = Schedule.objects.select_for_update().get(pk=schedule.pk)
-    if schedule.practice_id != practice.pk:
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.practice_id != practice.pk:
         raise PermissionDenied("This is another practice's session.")
-    if schedule.status == Schedule.Status.CANCELLED:
+    if session.status == Session.Status.CANCELLED:
         raise ValidationError("This session is cancelled: its release rules cannot be changed.")
-    if schedule.ends_at <= timezone.now():
+    if session.ends_at <= timezone.now():
         raise ValidationError("This session has ended: its release rules cannot be changed.")
-    rule_rows = [ReleaseRule(schedule=schedule, **_rule_fields(spec)) for spec in rules]
+    rule_rows = [ReleaseRule(session=session, **_rule_fields(spec)) for spec in rules]
     for row in rule_rows:
-        row.full_clean(exclude=["schedule"])
-    schedule.rules.all().delete()
+        row.full_clean(exclude=["session"])
+    session.rules.all().delete()
     rule_rows = ReleaseRule.objects.bulk_create(rule_rows)
-    slots = list(schedule.slots.all())
+    slots = list(session.slots.all())
     for slot in slots:
         for name, value in releases.release_columns(rule_rows, slot.start).items():
             setattr(slot, name, value)
@@ -166,10 +166,10 @@ def set_release_rules(*, by: Actor, schedule: Schedule, rules: tuple[RuleSpec, .
     record_event(
         actor=by,
         action="session.release-rules",
-        obj=schedule,
+        obj=session,
         reason=",".join(sorted(r.audience for r in rule_rows)),
     )
-    return schedule
+    return session
 
 
 @transaction.atomic
@@ -201,33 +201,33 @@ def unblock_slot(*, by: Actor, slot: Slot) -> Slot:
 
 
 @transaction.atomic
-def cancel_session(*, by: Actor, schedule: Schedule, reason: str) -> list[Booking]:
+def cancel_session(*, by: Actor, session: Session, reason: str) -> list[Booking]:
     """Withdraw a session's slots. Its live bookings are not dropped: they are returned
     (and listed on the session) so that each patient can be rebooked and told."""
     practice = _practice_of(by)
-    schedule = Schedule.objects.select_for_update().get(pk=schedule.pk)
-    if schedule.practice_id != practice.pk:
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.practice_id != practice.pk:
         raise PermissionDenied("This is another practice's session.")
-    if schedule.status == Schedule.Status.CANCELLED:
+    if session.status == Session.Status.CANCELLED:
         raise ValidationError("This session is already cancelled.")
     if not reason.strip():
         raise ValidationError({"reason": "Give a reason for cancelling the session."})
-    schedule.status = Schedule.Status.CANCELLED
-    schedule.cancelled_by, schedule.cancelled_at = by.user, timezone.now()
-    schedule.cancellation_reason = reason.strip()[:200]
-    schedule.save()
-    schedule.slots.filter(status__in=[Slot.Status.FREE, Slot.Status.BLOCKED]).update(
+    session.status = Session.Status.CANCELLED
+    session.cancelled_by, session.cancelled_at = by.user, timezone.now()
+    session.cancellation_reason = reason.strip()[:200]
+    session.save()
+    session.slots.filter(status__in=[Slot.Status.FREE, Slot.Status.BLOCKED]).update(
         status=Slot.Status.WITHDRAWN, updated_at=timezone.now()
     )
     to_rebook = list(
-        Booking.objects.filter(slot__schedule=schedule)
+        Booking.objects.filter(slot__session=session)
         .exclude(status=Booking.Status.CANCELLED)
         .select_related("patient", "booking_organisation")
     )
     record_event(
         actor=by,
         action="session.cancel",
-        obj=schedule,
+        obj=session,
         reason=f"bookings-to-rebook={len(to_rebook)}",
     )
     return to_rebook

@@ -96,7 +96,7 @@ def book(request: HttpRequest, slot_id: UUID) -> HttpResponse:
         # Overriding, but the details need fixing first: say again why the rules refuse.
         verdict = releases.may_book(
             slot=slot,
-            schedule=slot.schedule,
+            session=slot.session,
             organisation=actor.membership.organisation,
             now=timezone.now(),
         )

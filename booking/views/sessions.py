@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from booking import diaries
 from booking.forms import PublishSessionForm, ReasonForm, ReleaseRulesForm
-from booking.models import Schedule, Slot
+from booking.models import Session, Slot
 from booking.releases import describe_rules
 from booking.services import sessions
 from frontend.forms import apply_service_errors
@@ -49,18 +49,18 @@ def session_publish(request: HttpRequest) -> HttpResponse:
 @staff_view(Perm.MANAGE_SESSIONS)
 @require_GET
 def session_detail(request: HttpRequest, session_id: UUID) -> HttpResponse:
-    schedule = diaries.get_practice_session_or_404(
+    session = diaries.get_practice_session_or_404(
         practice=request.acting.organisation, public_id=session_id
     )
-    rows = diaries.session_rows(schedule)
+    rows = diaries.session_rows(session)
     booked = [row.booking for row in rows if row.booking]
     record_patient_search(request=request, action="booking.session", results=len(booked))
     context = {
-        "schedule": schedule,
+        "session": session,
         "rows": rows,
-        "to_rebook": booked if schedule.status == schedule.Status.CANCELLED else [],
-        "released_to": describe_rules(schedule.rules.all()),
-        "rules_can_change": _rules_can_change(schedule),
+        "to_rebook": booked if session.status == session.Status.CANCELLED else [],
+        "released_to": describe_rules(session.rules.all()),
+        "rules_can_change": _rules_can_change(session),
     }
     return render(request, "booking/session_detail.html", context)
 
@@ -70,35 +70,35 @@ def session_detail(request: HttpRequest, session_id: UUID) -> HttpResponse:
 def session_rules(request: HttpRequest, session_id: UUID) -> HttpResponse:
     """Change who may book a published session's slots, from when, until when and how many.
     Bookings already made stand; free slots follow the new rules at once."""
-    schedule = diaries.get_practice_session_or_404(
+    session = diaries.get_practice_session_or_404(
         practice=request.acting.organisation, public_id=session_id
     )
-    if not _rules_can_change(schedule):
-        return render(request, "booking/session_rules.html", {"schedule": schedule})
+    if not _rules_can_change(session):
+        return render(request, "booking/session_rules.html", {"session": session})
     data = request.POST if request.method == "POST" else None
-    rules = ReleaseRulesForm(data, rules=list(schedule.rules.all()))
+    rules = ReleaseRulesForm(data, rules=list(session.rules.all()))
     if data is not None and rules.is_valid():
         try:
             sessions.set_release_rules(
-                by=Actor.from_request(request), schedule=schedule, rules=rules.specs()
+                by=Actor.from_request(request), session=session, rules=rules.specs()
             )
         except ValidationError as error:
             rules.add_service_error(error)
         else:
             messages.success(request, "Release rules saved. Free slots follow them from now on.")
-            return redirect("booking:session", session_id=schedule.public_id)
-    context = {"schedule": schedule, "rules": rules}
+            return redirect("booking:session", session_id=session.public_id)
+    context = {"session": session, "rules": rules}
     return render(request, "booking/session_rules.html", context)
 
 
-def _rules_can_change(schedule: Schedule) -> bool:
-    return schedule.status != schedule.Status.CANCELLED and schedule.ends_at > timezone.now()
+def _rules_can_change(session: Session) -> bool:
+    return session.status != session.Status.CANCELLED and session.ends_at > timezone.now()
 
 
 @staff_view(Perm.MANAGE_SESSIONS)
 @require_http_methods(["GET", "POST"])
 def session_cancel(request: HttpRequest, session_id: UUID) -> HttpResponse:
-    schedule = diaries.get_practice_session_or_404(
+    session = diaries.get_practice_session_or_404(
         practice=request.acting.organisation, public_id=session_id
     )
     form = ReasonForm(
@@ -110,7 +110,7 @@ def session_cancel(request: HttpRequest, session_id: UUID) -> HttpResponse:
         try:
             to_rebook = sessions.cancel_session(
                 by=Actor.from_request(request),
-                schedule=schedule,
+                session=session,
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
@@ -125,21 +125,21 @@ def session_cancel(request: HttpRequest, session_id: UUID) -> HttpResponse:
                 )
             else:
                 messages.success(request, "Session cancelled. No patients were booked into it.")
-            return redirect("booking:session", session_id=schedule.public_id)
-    return render(request, "booking/session_cancel.html", {"schedule": schedule, "form": form})
+            return redirect("booking:session", session_id=session.public_id)
+    return render(request, "booking/session_cancel.html", {"session": session, "form": form})
 
 
 @staff_view(Perm.MANAGE_SESSIONS)
 @require_GET
 def run_sheet(request: HttpRequest, session_id: UUID) -> HttpResponse:
-    schedule = diaries.get_practice_session_or_404(
+    session = diaries.get_practice_session_or_404(
         practice=request.acting.organisation, public_id=session_id
     )
-    rows = [row for row in diaries.session_rows(schedule) if row.state != Slot.Status.WITHDRAWN]
+    rows = [row for row in diaries.session_rows(session) if row.state != Slot.Status.WITHDRAWN]
     record_patient_search(
         request=request, action="booking.run-sheet", results=sum(1 for r in rows if r.booking)
     )
-    return render(request, "booking/run_sheet.html", {"schedule": schedule, "rows": rows})
+    return render(request, "booking/run_sheet.html", {"session": session, "rows": rows})
 
 
 @staff_view(Perm.MANAGE_SESSIONS)
@@ -160,7 +160,7 @@ def slot_block(request: HttpRequest, slot_id: UUID) -> HttpResponse:
             apply_service_errors(form, error)
         else:
             messages.success(request, "Slot blocked. Nobody can book it until you unblock it.")
-            return redirect("booking:session", session_id=slot.schedule.public_id)
+            return redirect("booking:session", session_id=slot.session.public_id)
     return render(request, "booking/slot_block.html", {"slot": slot, "form": form})
 
 
@@ -174,4 +174,4 @@ def slot_unblock(request: HttpRequest, slot_id: UUID) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "Slot unblocked. It can be booked again.")
-    return redirect("booking:session", session_id=slot.schedule.public_id)
+    return redirect("booking:session", session_id=slot.session.public_id)

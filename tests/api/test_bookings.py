@@ -57,8 +57,8 @@ def error_of(response) -> dict:
     return body["error"]
 
 
-def slots_of(schedule) -> list[Slot]:
-    return list(schedule.slots.order_by("start"))
+def slots_of(session) -> list[Slot]:
+    return list(session.slots.order_by("start"))
 
 
 def book(client, slot, patient, **extra):
@@ -258,8 +258,8 @@ def test_search_filters_narrow_the_slots(
         assert response.status_code == 200, response.json()
         return {r["id"] for r in response.json()["results"]}
 
-    def ids(*schedules) -> set:
-        return {str(s.public_id) for schedule in schedules for s in schedule.slots.all()}
+    def ids(*sessions) -> set:
+        return {str(s.public_id) for session in sessions for s in session.slots.all()}
 
     assert found(practice="b20002") == ids(nurse_at_b)
     assert found(practice=["A10001", "B20002"]) == ids(weekday_at_a, weekend_at_a, nurse_at_b)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from bench import generate, harness
 from booking import releases
-from booking.models import Booking, Schedule, Slot
+from booking.models import Booking, Session, Slot
 from governance.models import SharingAgreement
 from governance.permissions import Perm, org_permissions
 from patients.models import Patient
@@ -49,12 +49,12 @@ def test_generator_loads_the_preset_counts(generated):
 def test_generated_rows_are_what_the_app_would_store(generated):
     for patient in Patient.objects.all()[:20]:
         validate_nhs_number(patient.nhs_number)
-    for schedule in Schedule.objects.prefetch_related("rules", "slots")[:40]:
-        rules = list(schedule.rules.all())
-        for slot in schedule.slots.all():
+    for session in Session.objects.prefetch_related("rules", "slots")[:40]:
+        rules = list(session.rules.all())
+        for slot in session.slots.all():
             stored = {name: getattr(slot, name) for name in releases.RELEASE_COLUMNS}
             assert stored == releases.release_columns(rules, slot.start)
-            assert schedule.starts_at <= slot.start < slot.end <= schedule.ends_at
+            assert session.starts_at <= slot.start < slot.end <= session.ends_at
     for hub in generated.hubs:
         for user in generated.receptionists[hub.pk]:
             assert Perm.BOOK_FOR_PATIENTS in org_permissions(user, hub)

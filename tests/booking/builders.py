@@ -5,7 +5,7 @@ import datetime
 
 from django.utils import timezone
 
-from booking.models import Booking, DeliveryChannel, Schedule, Slot
+from booking.models import Booking, DeliveryChannel, Session, Slot
 from practices.models import Clinician
 from tests.factories import PatientFactory, PracticeFactory, SiteFactory, UserFactory
 
@@ -18,7 +18,7 @@ def booking_at(practice=None, *, made_by=None, patient=None) -> Booking:
     site = SiteFactory(organisation=practice)
     start = timezone.now().replace(microsecond=0) + datetime.timedelta(days=2)
     end = start + datetime.timedelta(minutes=15)
-    session = Schedule.objects.create(
+    session = Session.objects.create(
         practice=practice,
         site=site,
         practitioner_role=Clinician.JobRole.GP,
@@ -30,7 +30,7 @@ def booking_at(practice=None, *, made_by=None, patient=None) -> Booking:
         slot_minutes=15,
     )
     slot = Slot.objects.create(
-        schedule=session,
+        session=session,
         practice=practice,
         site=site,
         practitioner_role=session.practitioner_role,

@@ -5,7 +5,7 @@ import datetime
 
 from django.utils import timezone
 
-from booking.models import DeliveryChannel, Schedule, Slot
+from booking.models import DeliveryChannel, Session, Slot
 from practices.models import Clinician
 from tests.factories import SiteFactory
 
@@ -16,7 +16,7 @@ def free_slot_at(practice) -> Slot:
     now = timezone.now().replace(microsecond=0)
     start = now + datetime.timedelta(days=2)
     end = start + datetime.timedelta(minutes=15)
-    session = Schedule.objects.create(
+    session = Session.objects.create(
         practice=practice,
         site=site,
         practitioner_role=Clinician.JobRole.GP,
@@ -28,7 +28,7 @@ def free_slot_at(practice) -> Slot:
         slot_minutes=15,
     )
     return Slot.objects.create(
-        schedule=session,
+        session=session,
         practice=practice,
         site=site,
         practitioner_role=session.practitioner_role,

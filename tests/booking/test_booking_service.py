@@ -28,8 +28,8 @@ def _book(user, slot, patient, **kwargs):
 
 
 def test_publishing_cuts_a_session_into_slots_released_to_the_hub(publish):
-    [schedule] = publish()
-    slots = list(schedule.slots.order_by("start"))
+    [session] = publish()
+    slots = list(session.slots.order_by("start"))
     assert len(slots) == 6
     assert all(s.hub_opens_at is not None and s.online_opens_at is None for s in slots)
     assert slots[0].hub_closes_at == slots[0].start  # no cut-off by default
@@ -246,15 +246,15 @@ def test_other_practices_cannot_touch_a_booking(
 def test_cancelling_a_session_lists_its_bookings_for_rebooking(
     publish, hub_receptionist, hub_books_for_a, patient_a, practice_manager_a
 ):
-    [schedule] = publish()
-    booking = _book(hub_receptionist, schedule.slots.first(), patient_a)
+    [session] = publish()
+    booking = _book(hub_receptionist, session.slots.first(), patient_a)
     to_rebook = cancel_session(
-        by=actor_for(practice_manager_a), schedule=schedule, reason="GP off sick"
+        by=actor_for(practice_manager_a), session=session, reason="GP off sick"
     )
     assert [b.pk for b in to_rebook] == [booking.pk]
     booking.refresh_from_db()
     assert booking.status == Booking.Status.BOOKED  # never silently dropped
-    assert not schedule.slots.filter(status=Slot.Status.FREE).exists()
+    assert not session.slots.filter(status=Slot.Status.FREE).exists()
 
 
 def test_the_slots_practice_may_manage_a_hub_booking_of_a_third_practices_patient(

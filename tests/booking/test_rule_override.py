@@ -34,8 +34,8 @@ def hub_books_for_b(hub, practice_b, practice_manager_b):
 @pytest.fixture
 def publish_b(publish, practice_manager_b, hub_books_for_b):
     def make(rule: RuleSpec, **kwargs):
-        [schedule] = publish(manager=practice_manager_b, rules=(rule,), **kwargs)
-        return list(schedule.slots.order_by("start"))
+        [session] = publish(manager=practice_manager_b, rules=(rule,), **kwargs)
+        return list(session.slots.order_by("start"))
 
     return make
 

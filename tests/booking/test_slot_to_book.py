@@ -32,14 +32,14 @@ def test_slot_to_book_is_loaded_as_the_orm_loads_it(
         ClinicalSystemLink.objects.create(practice=practice_a, base_url="http://a.test/")
     [session] = publish(clinician=with_clinician)
     slot = session.slots.first()
-    related = ("practice__clinical_system_link", "site", "clinician", "schedule")
+    related = ("practice__clinical_system_link", "site", "clinician", "session")
     expected = Slot.objects.select_related(*related).get(pk=slot.pk)
 
     found = get_slot_for_booking_or_404(actor=actor_for(hub_receptionist), public_id=slot.public_id)
 
     with CaptureQueriesContext(connection) as later:
         assert _values(found) == _values(expected)
-        for name in ("site", "schedule", "practice"):
+        for name in ("site", "session", "practice"):
             assert _values(getattr(found, name)) == _values(getattr(expected, name))
         assert (found.clinician and _values(found.clinician)) == (
             expected.clinician and _values(expected.clinician)
@@ -66,8 +66,8 @@ def test_a_compiled_lookup_converts_values_as_the_orm_does(publish):
     [session] = publish(rules=(RuleSpec(audience=Audience.ONLINE, ods_codes=("A10001",)),))
     rule = session.rules.get()
 
-    found = CompiledLookup(ReleaseRule.objects.select_related("schedule"), "id").get(rule.pk)
+    found = CompiledLookup(ReleaseRule.objects.select_related("session"), "id").get(rule.pk)
 
     assert found.ods_codes == ["A10001"] and found.organisation_types == []
     assert _values(found) == _values(ReleaseRule.objects.get(pk=rule.pk))
-    assert found.schedule == session
+    assert found.session == session

@@ -24,8 +24,8 @@ def hub_books_for_b(hub, practice_b, practice_manager_b):
 @pytest.fixture
 def slots_b(publish, practice_manager_b, hub_books_for_b):
     """Practice B's evening session, 6:30pm to 8pm in 15-minute slots, released to the hub."""
-    [schedule] = publish(manager=practice_manager_b)
-    return list(schedule.slots.order_by("start"))
+    [session] = publish(manager=practice_manager_b)
+    return list(session.slots.order_by("start"))
 
 
 def _key(response) -> str:

@@ -232,10 +232,10 @@ def test_pooled_diary_query_count_does_not_grow_with_slots_or_practices(
     few = _queries(client, url, params)
     for _ in range(3):
         _, manager = _pooled_practice(hub, practice_manager_a)
-        [schedule] = publish(manager=manager, start=datetime.time(9), end=datetime.time(12))
+        [session] = publish(manager=manager, start=datetime.time(9), end=datetime.time(12))
         bookings.book_slot(
             by=actor_for(hub_receptionist),
-            slot=schedule.slots.first(),
+            slot=session.slots.first(),
             patient=PatientFactory(registered_practice=hub_books_for_a.practice),
         )
     assert _queries(client, url, params) == few

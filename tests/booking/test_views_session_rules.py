@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from booking.errors import SlotNotBookable
-from booking.models import Audience, Booking, ReleaseRule, Schedule
+from booking.models import Audience, Booking, ReleaseRule, Session
 from booking.services import bookings, sessions
 from booking.services.sessions import RuleSpec
 from booking.slot_generation import LONDON
@@ -27,14 +27,14 @@ URGENT_AT_8 = RuleSpec(
 )
 
 
-def _url(schedule: Schedule) -> str:
-    return reverse("booking:session_rules", args=[schedule.public_id])
+def _url(session: Session) -> str:
+    return reverse("booking:session_rules", args=[session.public_id])
 
 
-def _rules(schedule: Schedule) -> set[tuple]:
+def _rules(session: Session) -> set[tuple]:
     return {
         (r.audience, r.opens, r.opens_minutes_before, r.opens_days_before, r.opens_time)
-        for r in schedule.rules.all()
+        for r in session.rules.all()
     }
 
 
@@ -52,36 +52,36 @@ def _local(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
 
 
 def test_changing_rules_asks_anonymous_visitors_to_sign_in(client, publish):
-    [schedule] = publish()
-    response = client.get(_url(schedule))
+    [session] = publish()
+    response = client.get(_url(session))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
 @pytest.mark.parametrize("persona", ["hub_receptionist", "clinician_a", "ig_lead_a"])
 def test_roles_that_do_not_run_sessions_cannot_change_rules(client_for, publish, persona, request):
-    [schedule] = publish()
+    [session] = publish()
     client = client_for(request.getfixturevalue(persona))
-    assert client.get(_url(schedule)).status_code == 403
-    assert client.post(_url(schedule), _form()).status_code == 403
-    assert _rules(schedule) == {("hub", "published", None, None, None)}
+    assert client.get(_url(session)).status_code == 403
+    assert client.post(_url(session), _form()).status_code == 403
+    assert _rules(session) == {("hub", "published", None, None, None)}
 
 
 def test_another_practices_session_is_not_found_and_keeps_its_rules(
     client_for, publish, practice_manager_b
 ):
-    [schedule] = publish()
+    [session] = publish()
     client = client_for(practice_manager_b)
-    assert client.get(_url(schedule)).status_code == 404
-    assert client.post(_url(schedule), _form()).status_code == 404
-    assert _rules(schedule) == {("hub", "published", None, None, None)}
+    assert client.get(_url(session)).status_code == 404
+    assert client.post(_url(session), _form()).status_code == 404
+    assert _rules(session) == {("hub", "published", None, None, None)}
     assert not AuditEvent.objects.filter(action="session.release-rules").exists()
 
 
 def test_the_service_refuses_another_practices_session(publish, practice_manager_b):
-    [schedule] = publish()
+    [session] = publish()
     with pytest.raises(PermissionDenied):
-        sessions.set_release_rules(by=actor_for(practice_manager_b), schedule=schedule, rules=())
-    assert _rules(schedule) == {("hub", "published", None, None, None)}
+        sessions.set_release_rules(by=actor_for(practice_manager_b), session=session, rules=())
+    assert _rules(session) == {("hub", "published", None, None, None)}
 
 
 # Seeing and changing them ----------------------------------------------------------------
@@ -90,11 +90,11 @@ def test_the_service_refuses_another_practices_session(publish, practice_manager
 def test_the_session_page_links_to_changing_who_may_book(
     client_for, receptionist_practice_a, publish
 ):
-    [schedule] = publish()
+    [session] = publish()
     page = client_for(receptionist_practice_a).get(
-        reverse("booking:session", args=[schedule.public_id])
+        reverse("booking:session", args=[session.public_id])
     )
-    assert f'href="{_url(schedule)}"'.encode() in page.content
+    assert f'href="{_url(session)}"'.encode() in page.content
     assert b'Change<span class="nhsuk-u-visually-hidden"> who may book</span>' in page.content
 
 
@@ -107,8 +107,8 @@ def test_the_page_starts_from_the_sessions_rules(client_for, practice_manager_a,
         ods_codes=("U30003",),
         quota_per_day=4,
     )
-    [schedule] = publish(rules=(hub, URGENT_AT_8))
-    page = client_for(practice_manager_a).get(_url(schedule)).content.decode()
+    [session] = publish(rules=(hub, URGENT_AT_8))
+    page = client_for(practice_manager_a).get(_url(session)).content.decode()
     assert "Change who may book" in page
     assert re.search(r'name="hub-release"[^>]*checked', page)
     checked = re.search(r'<input type="radio" name="hub-opens" value="before-start"[^>]*>', page)
@@ -128,10 +128,10 @@ def test_the_page_starts_from_the_sessions_rules(client_for, practice_manager_a,
 def test_changing_the_rules_restamps_every_slot_and_is_audited(
     client_for, practice_manager_a, publish
 ):
-    [schedule] = publish(rules=(HUB_NOW,))
+    [session] = publish(rules=(HUB_NOW,))
     client = client_for(practice_manager_a)
     response = client.post(
-        _url(schedule),
+        _url(session),
         _form(
             **{
                 "hub-release": "on",
@@ -149,20 +149,20 @@ def test_changing_the_rules_restamps_every_slot_and_is_audited(
         ),
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("booking:session", args=[schedule.public_id])
-    assert _rules(schedule) == {
+    assert response["Location"] == reverse("booking:session", args=[session.public_id])
+    assert _rules(session) == {
         ("hub", "before-start", 24 * 60, None, None),
         ("online", "on-day", None, 1, datetime.time(8)),
         ("urgent-care", "before-start", 180, None, None),
     }
-    for slot in schedule.slots.all():
+    for slot in session.slots.all():
         day = timezone.localtime(slot.start, LONDON).date()
         assert slot.hub_opens_at == slot.start - datetime.timedelta(hours=24)
         assert slot.hub_closes_at == slot.start - datetime.timedelta(minutes=60)
         assert slot.online_opens_at == _local(day - datetime.timedelta(days=1), 8)
         assert slot.urgent_care_opens_at == slot.start - datetime.timedelta(hours=3)
     event = AuditEvent.objects.get(action="session.release-rules")
-    assert event.actor == practice_manager_a and event.object_id == str(schedule.public_id)
+    assert event.actor == practice_manager_a and event.object_id == str(session.public_id)
     assert event.reason == "hub,online,urgent-care"
     page = client.get(response["Location"])
     assert b"Release rules saved" in page.content
@@ -173,11 +173,11 @@ def test_changing_the_rules_restamps_every_slot_and_is_audited(
 def test_new_rules_apply_to_the_next_booking_and_bookings_made_stand(
     client_for, practice_manager_a, publish, hub_receptionist, hub_books_for_a, patient_a
 ):
-    [schedule] = publish(rules=(HUB_NOW,))
-    first, second = schedule.slots.order_by("start")[:2]
+    [session] = publish(rules=(HUB_NOW,))
+    first, second = session.slots.order_by("start")[:2]
     made = bookings.book_slot(by=actor_for(hub_receptionist), slot=first, patient=patient_a)
     client_for(practice_manager_a).post(
-        _url(schedule),
+        _url(session),
         _form(**{"hub-release": "on", "hub-opens": "on-day", "hub-opens_time": "12:00"}),
     )
     made.refresh_from_db()
@@ -191,21 +191,21 @@ def test_new_rules_apply_to_the_next_booking_and_bookings_made_stand(
 def test_releasing_to_nobody_keeps_the_slots_for_the_practice(
     client_for, practice_manager_a, publish
 ):
-    [schedule] = publish(rules=(HUB_NOW, URGENT_AT_8))
-    client_for(practice_manager_a).post(_url(schedule), _form())
-    assert not schedule.rules.exists()
-    assert not schedule.slots.filter(hub_opens_at__isnull=False).exists()
-    assert not schedule.slots.filter(urgent_care_opens_at__isnull=False).exists()
-    page = client_for(practice_manager_a).get(reverse("booking:session", args=[schedule.public_id]))
+    [session] = publish(rules=(HUB_NOW, URGENT_AT_8))
+    client_for(practice_manager_a).post(_url(session), _form())
+    assert not session.rules.exists()
+    assert not session.slots.filter(hub_opens_at__isnull=False).exists()
+    assert not session.slots.filter(urgent_care_opens_at__isnull=False).exists()
+    page = client_for(practice_manager_a).get(reverse("booking:session", args=[session.public_id]))
     assert b"Practice only" in page.content
 
 
 def test_mistakes_are_shown_by_their_fields_and_nothing_changes(
     client_for, practice_manager_a, publish
 ):
-    [schedule] = publish(rules=(HUB_NOW,))
+    [session] = publish(rules=(HUB_NOW,))
     response = client_for(practice_manager_a).post(
-        _url(schedule),
+        _url(session),
         _form(
             **{
                 "hub-release": "on",
@@ -232,14 +232,14 @@ def test_mistakes_are_shown_by_their_fields_and_nothing_changes(
     assert "Unbooked slots:" not in page  # nothing to fix where nothing was chosen
     assert 'id="id_urgent-care-opens_time_error"' in page  # the message by the field too
     assert 'name="hub-hours_before" value="48"' in page  # what was typed is kept
-    assert _rules(schedule) == {("hub", "published", None, None, None)}
+    assert _rules(session) == {("hub", "published", None, None, None)}
     assert not AuditEvent.objects.filter(action="session.release-rules").exists()
 
 
 def test_widening_with_no_audience_is_refused(client_for, practice_manager_a, publish):
-    [schedule] = publish(rules=(HUB_NOW,))
+    [session] = publish(rules=(HUB_NOW,))
     response = client_for(practice_manager_a).post(
-        _url(schedule), _form(**{"hub-release": "on", "widen": "on", "widen_hours": ""})
+        _url(session), _form(**{"hub-release": "on", "widen": "on", "widen_hours": ""})
     )
     page = response.content.decode()
     assert (
@@ -250,48 +250,46 @@ def test_widening_with_no_audience_is_refused(client_for, practice_manager_a, pu
         '<a href="#id_widen_to_0">Unbooked slots: Select who to release unbooked slots to</a>'
         in page
     )
-    assert _rules(schedule) == {("hub", "published", None, None, None)}
+    assert _rules(session) == {("hub", "published", None, None, None)}
 
 
 def test_a_cancelled_session_cannot_have_its_rules_changed(client_for, practice_manager_a, publish):
-    [schedule] = publish(rules=(HUB_NOW,))
-    sessions.cancel_session(by=actor_for(practice_manager_a), schedule=schedule, reason="GP unwell")
+    [session] = publish(rules=(HUB_NOW,))
+    sessions.cancel_session(by=actor_for(practice_manager_a), session=session, reason="GP unwell")
     client = client_for(practice_manager_a)
-    page = client.get(_url(schedule))
+    page = client.get(_url(session))
     assert page.status_code == 200
     assert b"This session is cancelled, so who may book it can no longer be changed" in page.content
     assert b'name="hub-release"' not in page.content
-    client.post(_url(schedule), _form())
-    assert _rules(schedule) == {("hub", "published", None, None, None)}
-    detail = client.get(reverse("booking:session", args=[schedule.public_id]))
-    assert _url(schedule).encode() not in detail.content
+    client.post(_url(session), _form())
+    assert _rules(session) == {("hub", "published", None, None, None)}
+    detail = client.get(reverse("booking:session", args=[session.public_id]))
+    assert _url(session).encode() not in detail.content
 
 
 def test_the_service_refuses_a_cancelled_or_ended_session(publish, practice_manager_a):
     actor = actor_for(practice_manager_a)
     cancelled, ended = publish(weeks=2)
-    sessions.cancel_session(by=actor, schedule=cancelled, reason="GP unwell")
-    Schedule.objects.filter(pk=ended.pk).update(
+    sessions.cancel_session(by=actor, session=cancelled, reason="GP unwell")
+    Session.objects.filter(pk=ended.pk).update(
         starts_at=timezone.now() - datetime.timedelta(hours=3),
         ends_at=timezone.now() - datetime.timedelta(hours=1),
     )
-    for schedule, message in ((cancelled, "is cancelled"), (ended, "has ended")):
+    for session, message in ((cancelled, "is cancelled"), (ended, "has ended")):
         with pytest.raises(ValidationError, match=message):
-            sessions.set_release_rules(by=actor, schedule=schedule, rules=())
-        assert _rules(schedule) == {("hub", "published", None, None, None)}
+            sessions.set_release_rules(by=actor, session=session, rules=())
+        assert _rules(session) == {("hub", "published", None, None, None)}
 
 
 def test_the_service_refuses_an_incomplete_rule_with_a_validation_error(
     publish, practice_manager_a
 ):
     """Not an IntegrityError from the database's check, and the old rules stay."""
-    [schedule] = publish(rules=(HUB_NOW,))
+    [session] = publish(rules=(HUB_NOW,))
     half = RuleSpec(audience=Audience.HUB, opens=ReleaseRule.Opens.BEFORE_START)
     with pytest.raises(ValidationError):
-        sessions.set_release_rules(
-            by=actor_for(practice_manager_a), schedule=schedule, rules=(half,)
-        )
-    assert _rules(schedule) == {("hub", "published", None, None, None)}
+        sessions.set_release_rules(by=actor_for(practice_manager_a), session=session, rules=(half,))
+    assert _rules(session) == {("hub", "published", None, None, None)}
 
 
 # Publishing with a time on the day -------------------------------------------------------
@@ -325,8 +323,8 @@ def test_a_session_is_published_for_urgent_care_from_8am_on_the_day(
         ),
     )
     assert response.status_code == 302
-    schedule = Schedule.objects.get()
-    assert _rules(schedule) == {("urgent-care", "on-day", None, 0, datetime.time(8))}
-    assert {slot.urgent_care_opens_at for slot in schedule.slots.all()} == {_local(day, 8)}
+    session = Session.objects.get()
+    assert _rules(session) == {("urgent-care", "on-day", None, 0, datetime.time(8))}
+    assert {slot.urgent_care_opens_at for slot in session.slots.all()} == {_local(day, 8)}
     page = client_for(practice_manager_a).get(response["Location"])
     assert b"Released to urgent care from 8am on the day" in page.content

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from booking.models import Booking, ReleaseRule, Schedule, Slot
+from booking.models import Booking, ReleaseRule, Session, Slot
 from booking.services import bookings
 from governance.models import Scope
 from tests.factories import ClinicianFactory, PatientFactory, SiteFactory
@@ -68,13 +68,13 @@ def test_a_receptionist_publishes_an_evening_session_released_to_the_hub(
     response = client_for(receptionist_practice_a).post(
         reverse("booking:session_publish"), _session_form(site)
     )
-    schedule = Schedule.objects.get()
+    session = Session.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("booking:session", args=[schedule.public_id])
-    assert schedule.practice == practice_a and schedule.slots.count() == 6
-    assert timezone.localtime(schedule.starts_at).time() == datetime.time(18, 30)
-    assert [rule.audience for rule in schedule.rules.all()] == ["hub"]
-    assert all(slot.hub_opens_at is not None for slot in schedule.slots.all())
+    assert response["Location"] == reverse("booking:session", args=[session.public_id])
+    assert session.practice == practice_a and session.slots.count() == 6
+    assert timezone.localtime(session.starts_at).time() == datetime.time(18, 30)
+    assert [rule.audience for rule in session.rules.all()] == ["hub"]
+    assert all(slot.hub_opens_at is not None for slot in session.slots.all())
 
 
 def test_release_rules_embargoes_quotas_ods_codes_and_widening_are_published(
@@ -122,7 +122,7 @@ def test_a_weekly_session_is_published_for_each_week(client_for, practice_manage
     client_for(practice_manager_a).post(
         reverse("booking:session_publish"), _session_form(site, weeks="3")
     )
-    starts = [s.starts_at for s in Schedule.objects.order_by("starts_at")]
+    starts = [s.starts_at for s in Session.objects.order_by("starts_at")]
     assert len(starts) == 3 and starts[1] - starts[0] >= datetime.timedelta(days=6)
 
 
@@ -133,7 +133,7 @@ def test_a_named_clinician_gives_the_session_their_role(client_for, practice_man
         reverse("booking:session_publish"),
         _session_form(site, clinician=nurse.public_id, practitioner_role=""),
     )
-    assert Schedule.objects.get().practitioner_role == "R0620"
+    assert Session.objects.get().practitioner_role == "R0620"
 
 
 def test_mistakes_are_shown_by_their_fields(client_for, practice_manager_a, practice_a):
@@ -154,7 +154,7 @@ def test_mistakes_are_shown_by_their_fields(client_for, practice_manager_a, prac
     assert b"There is a problem" in response.content
     assert b"Select a practitioner role, or name a clinician" in response.content
     assert b"Enter how many hours before the start" in response.content
-    assert not Schedule.objects.exists()
+    assert not Session.objects.exists()
 
 
 def test_a_session_in_the_past_is_refused_by_the_service(
@@ -180,7 +180,7 @@ def test_another_practices_site_cannot_be_chosen(client_for, practice_manager_a,
         reverse("booking:session_publish"), _session_form(site)
     )
     assert response.status_code == 200
-    assert not Schedule.objects.exists()
+    assert not Session.objects.exists()
 
 
 # The practice's diary, sessions and slots --------------------------------------------------
@@ -188,8 +188,8 @@ def test_another_practices_site_cannot_be_chosen(client_for, practice_manager_a,
 
 @pytest.fixture
 def hub_booking(publish, hub_receptionist, hub_books_for_a, patient_a):
-    [schedule] = publish()
-    slot = schedule.slots.order_by("start").first()
+    [session] = publish()
+    slot = session.slots.order_by("start").first()
     return bookings.book_slot(
         by=actor_for(hub_receptionist), slot=slot, patient=patient_a, description="Asthma review"
     )
@@ -231,7 +231,7 @@ def test_a_slot_is_blocked_with_a_reason_and_unblocked(client_for, practice_mana
     client.post(reverse("booking:slot_block", args=[slot.public_id]), {"reason": "GP late"})
     slot.refresh_from_db()
     assert slot.status == Slot.Status.BLOCKED and slot.blocked_reason == "GP late"
-    page = client.get(reverse("booking:session", args=[slot.schedule.public_id]))
+    page = client.get(reverse("booking:session", args=[slot.session.public_id]))
     assert b"GP late" in page.content and b"Unblock" in page.content
     client.post(reverse("booking:slot_unblock", args=[slot.public_id]))
     slot.refresh_from_db()
@@ -249,25 +249,25 @@ def test_unblocking_a_free_slot_explains_why_not(client_for, practice_manager_a,
 def test_cancelling_a_session_lists_its_bookings_for_rebooking(
     client_for, practice_manager_a, hub_booking
 ):
-    schedule = hub_booking.slot.schedule
+    session = hub_booking.slot.session
     client = client_for(practice_manager_a)
-    url = reverse("booking:session_cancel", args=[schedule.public_id])
+    url = reverse("booking:session_cancel", args=[session.public_id])
     assert b"Enter a reason for cancelling the session" in client.post(url, {"reason": ""}).content
     page = client.post(url, {"reason": "GP unwell"}, follow=True)
     assert b"1 patient is still booked into it" in page.content
     assert reverse("booking:booking", args=[hub_booking.public_id]).encode() in page.content
-    schedule.refresh_from_db()
-    assert schedule.status == Schedule.Status.CANCELLED
+    session.refresh_from_db()
+    assert session.status == Session.Status.CANCELLED
     hub_booking.refresh_from_db()
     assert hub_booking.status == Booking.Status.BOOKED
-    assert not schedule.slots.filter(status=Slot.Status.FREE).exists()
+    assert not session.slots.filter(status=Slot.Status.FREE).exists()
 
 
 def test_the_run_sheet_names_each_patient_with_their_nhs_number(
     client_for, practice_manager_a, hub_booking
 ):
     page = client_for(practice_manager_a).get(
-        reverse("booking:run_sheet", args=[hub_booking.slot.schedule.public_id])
+        reverse("booking:run_sheet", args=[hub_booking.slot.session.public_id])
     )
     patient = hub_booking.patient
     assert b"Ada LOVELACE" in page.content
@@ -278,12 +278,12 @@ def test_the_run_sheet_names_each_patient_with_their_nhs_number(
 
 @pytest.mark.parametrize("name", ["booking:session", "booking:session_cancel", "booking:run_sheet"])
 def test_another_practices_session_is_not_found(client_for, practice_manager_b, hub_booking, name):
-    url = reverse(name, args=[hub_booking.slot.schedule.public_id])
+    url = reverse(name, args=[hub_booking.slot.session.public_id])
     client = client_for(practice_manager_b)
     assert client.get(url).status_code == 404
     if name == "booking:session_cancel":
         assert client.post(url, {"reason": "Not mine"}).status_code == 404
-    assert Schedule.objects.get().status == Schedule.Status.PUBLISHED
+    assert Session.objects.get().status == Session.Status.PUBLISHED
 
 
 def test_another_practices_slot_cannot_be_blocked(client_for, practice_manager_b, publish):
@@ -306,8 +306,8 @@ def test_patient_names_in_the_diary_are_escaped(
     day = timezone.localtime(slot.start).date().isoformat()
     for page in (
         client.get(reverse("booking:practice_diary"), {"date": day}),
-        client.get(reverse("booking:session", args=[slot.schedule.public_id])),
-        client.get(reverse("booking:run_sheet", args=[slot.schedule.public_id])),
+        client.get(reverse("booking:session", args=[slot.session.public_id])),
+        client.get(reverse("booking:run_sheet", args=[slot.session.public_id])),
     ):
         assert b"<i>EVIL" not in page.content and b"&lt;I&gt;EVIL&lt;/I&gt;" in page.content
         assert b"<b>x</b>" not in page.content

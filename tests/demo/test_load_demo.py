@@ -158,24 +158,22 @@ def test_the_lead_hub_receptionist_can_book_past_kirkgates_quota_with_a_reason(d
     clinic = (
         Slot.objects.filter(
             practice__ods_code="A99002",
-            schedule__rules__quota_per_session=3,
+            session__rules__quota_per_session=3,
             status=Slot.Status.FREE,
         )
         .order_by("-start")
         .first()
-        .schedule
+        .session
     )
     free = list(clinic.slots.filter(status=Slot.Status.FREE).order_by("start"))
     patients = Patient.objects.filter(registered_practice__ods_code="A99002", is_sensitive=False)
-    taken = Booking.objects.filter(
-        slot__schedule=clinic, booking_organisation=hub_lead.organisation
-    )
+    taken = Booking.objects.filter(slot__session=clinic, booking_organisation=hub_lead.organisation)
     for slot, patient in zip(free, patients, strict=False):
         if taken.count() == 3:
             break
         book_slot(by=actor, slot=slot, patient=patient)
     last = clinic.slots.filter(status=Slot.Status.FREE).first()
-    patient = patients.exclude(bookings__slot__schedule=clinic).first()
+    patient = patients.exclude(bookings__slot__session=clinic).first()
 
     with pytest.raises(SlotNotBookable) as refused:
         book_slot(by=actor, slot=last, patient=patient)

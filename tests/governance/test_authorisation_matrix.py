@@ -302,7 +302,7 @@ BUILDERS = {
         (booking_at(org) if org.is_practice else booking_at(made_by=org)).public_id
     ),
     "slot_id": lambda org, by: free_slot_at(org).public_id if org.is_practice else None,
-    "session_id": lambda org, by: free_slot_at(org).schedule.public_id if org.is_practice else None,
+    "session_id": lambda org, by: free_slot_at(org).session.public_id if org.is_practice else None,
     "message_id": lambda org, by: (
         (
             write_back_problem_at(org) if org.is_practice else write_back_problem_at(made_by=org)

@@ -750,11 +750,11 @@ def test_write_back_alerts_are_for_whoever_books_at_either_organisation(
 def test_publishing_in_hub_diary_is_refused_while_the_link_is_on(publish, link_a):
     from django.core.exceptions import ValidationError
 
-    from booking.models import Schedule
+    from booking.models import Session
 
     with pytest.raises(ValidationError, match="sessions come from there"):
         publish()
-    assert not Schedule.objects.exists()
+    assert not Session.objects.exists()
     link_a.enabled = False
     link_a.save(update_fields=["enabled"])
     assert publish()  # with the link off, the practice publishes here

@@ -7,7 +7,7 @@ import pytest
 from celery import current_app
 from django.utils import timezone
 
-from booking.models import Booking, Schedule, Slot
+from booking.models import Booking, Session, Slot
 from booking.selectors import free_slots_for
 from booking.services import bookings
 from booking.slot_generation import LONDON
@@ -92,8 +92,8 @@ def test_new_slots_are_added_as_imported_and_the_hub_can_book_them(
     assert len(practice_system.searched) == 2
     slots = Slot.objects.filter(practice=practice_a).order_by("start")
     assert [s.external_id for s in slots] == ["s1", "s2", "s3"]
-    assert {s.schedule.source for s in slots} == {Schedule.Source.IMPORTED}
-    assert slots[0].schedule_id == slots[1].schedule_id  # one session that evening
+    assert {s.session.source for s in slots} == {Session.Source.IMPORTED}
+    assert slots[0].session_id == slots[1].session_id  # one session that evening
     assert slots[0].clinician == doctor and slots[0].site == site_a
     found = free_slots_for(
         actor=actor_for(hub_receptionist),
@@ -110,7 +110,7 @@ def test_importing_again_changes_nothing(link_a, practice_system, practice_a):
     _import(link_a)
     assert _import(link_a) == slot_import.ImportReport()
     assert Slot.objects.filter(practice=practice_a).count() == 2
-    assert Schedule.objects.filter(practice=practice_a).count() == 2
+    assert Session.objects.filter(practice=practice_a).count() == 2
 
 
 def test_a_slot_gone_from_the_practice_system_is_withdrawn_and_restored_if_it_returns(

@@ -362,7 +362,7 @@ def test_turning_the_link_on_says_how_many_bookings_to_enter_by_hand(
 def test_publishing_a_session_while_the_link_is_on_explains_why_not(
     client_for, practice_manager_a, practice_a
 ):
-    from booking.models import Schedule
+    from booking.models import Session
     from tests.booking.test_views_sessions import _session_form
     from tests.factories import SiteFactory
 
@@ -375,4 +375,4 @@ def test_publishing_a_session_while_the_link_is_on_explains_why_not(
     content = response.content.decode()
     assert "There is a problem" in content
     assert "link to its clinical system is on, so its sessions come from there" in content
-    assert not Schedule.objects.exists()
+    assert not Session.objects.exists()
