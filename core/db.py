@@ -6,7 +6,12 @@ planning each statement afresh was most of the database's.
 on the values: PostgreSQL prepares each once per connection and reuses its plan. A
 statement whose plan depends on its values (a range search) uses a plain cursor.
 `insert_row` writes a model instance in one prepared statement; `CompiledLookup` reads one
-by a unique key with the ORM's own statement, compiled once.
+by a unique key with the ORM's own statement, compiled once. ADR 0004 says which hot paths
+use them and what each saves.
+
+These three are the public interface; how they work leans on parts of Django that are not
+its documented API, listed in RELIED_ON. `manage.py check` (core.checks) and
+tests/core/test_db.py fail loudly when a Django upgrade changes any of them.
 """
 
 import secrets
@@ -22,6 +27,16 @@ from django.db.models import Field, Model, QuerySet
 from django.db.models.query import get_related_populators
 
 M = TypeVar("M", bound=Model)
+
+# The Django releases whose internals below have been checked, and what is relied on.
+CHECKED_DJANGO = ((5, 2),)
+RELIED_ON = (
+    "BaseDatabaseWrapper.make_cursor, make_debug_cursor, queries_logged and connection",
+    "DatabaseOperations.compose_sql (the query log of a prepared statement)",
+    "Field.pre_save and get_db_prep_save, Model._state.adding and _state.db (insert_row)",
+    "SQLCompiler.as_sql, select, klass_info, col_count and get_converters (CompiledLookup)",
+    "django.db.models.query.get_related_populators and its populate (CompiledLookup)",
+)
 
 
 class _PreparingCursor(psycopg.Cursor):

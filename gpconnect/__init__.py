@@ -1,7 +1,7 @@
 """GP Connect Appointment Management, FHIR STU3 JSON: our one home for the wire format.
 
 Pure and typed (the standard library only, no Django): the write-back client
-(`practices/clinical_systems/gpconnect.py`), the GP Connect sandbox and the hub's own GP
+(`practices/clinical_systems/gpconnect/`), the GP Connect sandbox and the hub's own GP
 Connect API all build and parse resources here.
 
 - `codes`: profile, extension and identifier-system URIs, SDS job roles, delivery channels.

@@ -7,9 +7,12 @@ checks the audit JWT and GP Connect's rules, and misbehaves on demand (latency, 
 timeouts, dropped connections, "commit then drop", "the practice just booked that slot").
 It needs no Django database: state lives in its own SQLite file (or in memory).
 
-- `store`: the appointment books (SQLite, safe across threads and processes).
+- `store`: the state (SQLite, safe across threads and processes): `practices` (made on
+  first use, with their sessions), `slots`, `patients`, `appointments` (under GP Connect's
+  `rules`) and the `ledger`, over one `database`.
 - `faults`: the fault controls.
-- `app`: the WSGI app: the six interactions, patient search and registration, control,
-  ledger and the HTML appointment book.
+- `app`: the WSGI app, with `interactions` (the six interactions, patient search and
+  registration), `control` (faults, ledger, request log, reset), `pages` (the HTML
+  appointment books) and `wsgi` (requests and answers).
 - `server`: the threaded HTTP server that can drop connections, and a test helper.
 """

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from gpconnect.sandbox.app import SandboxApp
 from gpconnect.sandbox.faults import Faults, FaultSettings
+from gpconnect.sandbox.practices import SeedPlan
 from gpconnect.sandbox.server import SandboxServer
-from gpconnect.sandbox.store import SandboxStore, SeedPlan
+from gpconnect.sandbox.store import SandboxStore
 
 DEFAULT_DB = Path(__file__).resolve().parents[2] / "var" / "gpconnect-sandbox.sqlite3"
 

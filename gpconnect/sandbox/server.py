@@ -4,9 +4,15 @@ The standard library's wsgiref turns every exception into a 500; the sandbox nee
 a connection with no answer at all (dropped connections, "commit then drop", timeouts), so
 this small server runs the WSGI app itself and closes the socket when the app raises
 `DropConnection`.
+
+Connections are kept alive (HTTP/1.1), as a practice system's are: a client that pools its
+connections sends many requests over one. An idle connection is closed after
+`IDLE_SECONDS`, and every open one when the server closes.
 """
 
+import contextlib
 import io
+import socket
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -17,6 +23,9 @@ from urllib.parse import unquote, urlsplit
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
+# Longer than clients keep an idle connection (httpx: 5 seconds), so they let go first.
+IDLE_SECONDS = 30
+
 
 class DropConnection(Exception):
     """Raised by the app: close the connection without sending anything."""
@@ -24,7 +33,11 @@ class DropConnection(Exception):
 
 class _Handler(BaseHTTPRequestHandler):
     server: "SandboxServer"
-    protocol_version = "HTTP/1.0"  # one request per connection, closed after the answer
+    protocol_version = "HTTP/1.1"  # kept alive between requests; every answer has a length
+    timeout = IDLE_SECONDS  # waiting for a connection's next request, or for its body
+    # Headers and body go out as two writes: without this, on a kept-alive connection the
+    # body would wait for the client's delayed acknowledgement of the headers (~40 ms).
+    disable_nagle_algorithm = True
 
     def do_GET(self) -> None:
         self._run()
@@ -80,7 +93,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(chunks)
         except (BrokenPipeError, ConnectionResetError):
-            pass  # the client gave up waiting: nothing to do
+            self.close_connection = True  # the client gave up waiting: nothing to do
 
     def log_message(self, format: str, *args: Any) -> None:
         if not self.server.quiet:
@@ -88,13 +101,39 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class SandboxServer(ThreadingHTTPServer):
+    """One thread per connection; counts the connections it accepts, and closes those still
+    open when it closes."""
+
     daemon_threads = True
     allow_reuse_address = True
 
     def __init__(self, address: tuple[str, int], app: WSGIApp, *, quiet: bool = False) -> None:
         self.app = app
         self.quiet = quiet
+        self.connections_accepted = 0
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
         super().__init__(address, _Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self.connections_accepted += 1
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def server_close(self) -> None:
+        """Stop listening, and hang up on kept-alive connections so their threads end."""
+        super().server_close()
+        with self._open_lock:
+            still_open = list(self._open)
+        for connection in still_open:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
 
     @property
     def url(self) -> str:

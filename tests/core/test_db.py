@@ -21,6 +21,7 @@ def test_prepared_statements_show_in_the_query_log_with_their_values(db):
 
 def _event(at: datetime.datetime) -> AuditEvent:
     return AuditEvent(
+        chain=AuditEvent.CHAIN_WITHOUT_ORGANISATION,
         sequence=1,
         occurred_at=at,
         actor_username="system",
@@ -93,3 +94,30 @@ def test_a_compiled_lookup_binds_each_calls_key(patient_a, patient_b):
 def test_a_compiled_lookup_refuses_a_key_that_is_not_unique():
     with pytest.raises(ValueError, match="not unique"):
         CompiledLookup(Patient.objects.all(), "family_name")
+
+
+def test_this_django_has_what_the_hot_paths_rely_on():
+    """Fails, with what is missing, when a Django upgrade changes the internals core.db
+    leans on: re-check them (ADR 0004) before moving CHECKED_DJANGO on."""
+    from core.checks import django_internals_problems
+
+    assert django_internals_problems() == []
+
+
+def test_a_django_not_yet_checked_fails_the_start_up_check(monkeypatch):
+    import django
+
+    from core.checks import check_django_internals
+
+    monkeypatch.setattr(django, "VERSION", (9, 9, 0, "final", 0))
+    [problem] = [p for p in check_django_internals(None) if "has not been checked" in p.msg]
+    assert problem.id == "core.E001"
+
+
+def test_a_compiled_lookup_knows_what_the_compiler_gave_it(patient_a):
+    """The compiler's select, klass_info and col_count, as CompiledLookup reads them."""
+    lookup = CompiledLookup(Patient.objects.select_related("registered_practice"), "nhs_number")
+    lookup.get(patient_a.nhs_number)
+    compiled = lookup._compiled
+    assert compiled.model is Patient and compiled.related
+    assert "nhs_number" in compiled.init_list

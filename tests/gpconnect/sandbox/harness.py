@@ -22,8 +22,9 @@ from gpconnect.jwt import (
 from gpconnect.rest import Interaction, service_root
 from gpconnect.sandbox.app import SandboxApp
 from gpconnect.sandbox.faults import Faults
-from gpconnect.sandbox.server import serve_in_thread
-from gpconnect.sandbox.store import SandboxStore, SeedPlan
+from gpconnect.sandbox.practices import SeedPlan
+from gpconnect.sandbox.server import SandboxServer, serve_in_thread
+from gpconnect.sandbox.store import SandboxStore
 
 PRACTICE = "A10001"
 
@@ -51,6 +52,7 @@ class RunningSandbox:
     app: SandboxApp
     store: SandboxStore
     clock: Clock
+    server: SandboxServer
 
     def root(self, ods: str = PRACTICE) -> str:
         return service_root(self.url, ods)
@@ -153,7 +155,7 @@ def running_sandbox(
     app = SandboxApp(store, Faults(), clock=clock, stop=stop)
     try:
         with serve_in_thread(app, stop=stop) as server:
-            yield RunningSandbox(url=server.url, app=app, store=store, clock=clock)
+            yield RunningSandbox(url=server.url, app=app, store=store, clock=clock, server=server)
     finally:
         if owned:
             store.close()

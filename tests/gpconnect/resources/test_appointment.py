@@ -1,26 +1,14 @@
-"""Resources to and from FHIR JSON in GP Connect's shapes."""
+"""Appointments to and from FHIR JSON in GP Connect's shapes."""
 
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 
 from gpconnect import codes
 from gpconnect.errors import GPConnectError, SpineError
-from gpconnect.resources import (
-    Appointment,
-    Location,
-    Organization,
-    Patient,
-    Practitioner,
-    Schedule,
-    Slot,
-    parse_registration,
-    reference_id,
-    registration_parameters,
-    resources_in,
-    searchset,
-)
+from gpconnect.resources.appointment import Appointment
+from gpconnect.resources.organization import Organization
 
 START = datetime(2026, 10, 24, 17, 30, tzinfo=UTC)  # 18:30 BST
 END = datetime(2026, 10, 24, 17, 45, tzinfo=UTC)
@@ -128,82 +116,3 @@ def test_appointment_that_breaks_the_profile_is_an_invalid_resource(broken, mess
     with pytest.raises(GPConnectError, match=message) as caught:
         Appointment.from_fhir(resource)
     assert caught.value.error is SpineError.INVALID_RESOURCE
-
-
-def test_slot_schedule_location_practitioner_round_trip():
-    slot = Slot(
-        id="s1",
-        schedule_id="sch1",
-        start=START,
-        end=END,
-        delivery_channel="Telephone",
-        service_type="Extended access appointment",
-    )
-    schedule = Schedule(
-        id="sch1",
-        location_id="L1",
-        practitioner_role="R0600",
-        practitioner_id="P1",
-        service_category="Nurse practitioner clinic",
-    )
-    location = Location(
-        id="L1",
-        name="Riverside Medical Centre",
-        managing_organization_id="A10001",
-        address_lines=("1 River Street",),
-        city="Leeds",
-        postcode="LS1 1AA",
-        phone="0113 000 0000",
-    )
-    practitioner = Practitioner(
-        id="P1", family="Hughes", given=("Tom",), gender="male", sds_user_id="G1"
-    )
-
-    assert Slot.from_fhir(slot.to_fhir(version="1")) == slot
-    assert Schedule.from_fhir(schedule.to_fhir()) == schedule
-    assert schedule.to_fhir()["extension"][0]["valueCodeableConcept"]["coding"][0] == {
-        "system": codes.SYSTEM_SDS_JOB_ROLE,
-        "code": "R0600",
-        "display": "Nurse Practitioner",
-    }
-    assert Location.from_fhir(location.to_fhir()) == location
-    assert Practitioner.from_fhir(practitioner.to_fhir()) == practitioner
-    assert practitioner.display_name == "Tom Hughes"
-
-
-def test_registration_parameters_round_trip_and_need_a_birth_date():
-    patient = Patient(
-        nhs_number="9990000018", family="Lovelace", given=("Ada",), birth_date=date(1990, 1, 2)
-    )
-
-    assert parse_registration(registration_parameters(patient)) == patient
-    with pytest.raises(GPConnectError, match="birth date"):
-        parse_registration(registration_parameters(patient.__class__("9990000018", "Lovelace")))
-
-
-def test_patient_with_an_invalid_nhs_number_is_refused():
-    with pytest.raises(GPConnectError) as caught:
-        Patient.from_fhir(Patient(nhs_number="1234567890", family="X").to_fhir())
-    assert caught.value.error is SpineError.INVALID_NHS_NUMBER
-
-
-def test_searchset_bundle_lists_resources_with_full_urls():
-    bundle = searchset([Practitioner(id="P1", family="Hughes").to_fhir()])
-
-    assert bundle["type"] == "searchset"
-    assert bundle["entry"][0]["fullUrl"] == "Practitioner/P1"
-    assert resources_in(bundle, "Practitioner")[0]["id"] == "P1"
-    assert resources_in(bundle, "Slot") == []
-
-
-@pytest.mark.parametrize(
-    ("reference", "expected"),
-    [("Slot/1", "1"), ("https://host/A1/STU3/1/gpconnect/Slot/7", "7")],
-)
-def test_reference_id_reads_relative_and_absolute_references(reference, expected):
-    assert reference_id({"reference": reference}, "Slot") == expected
-
-
-def test_reference_to_the_wrong_type_is_invalid():
-    with pytest.raises(GPConnectError):
-        reference_id({"reference": "Patient/1"}, "Slot")
