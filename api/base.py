@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from api.errors import ApiError
 from core.paging import PAGE_SIZE, InvalidCursor, decode_cursor
+from core.time import EARLIEST_DATE, LATEST_DATE
 from governance.audit import Actor
 from governance.permissions import Perm
 from practices.acting import live_memberships
@@ -38,16 +39,27 @@ ACTING_ORGANISATION = OpenApiParameter(
 )
 
 
-def acting_membership(request: Request) -> Membership:
+def caller_memberships(request: Request) -> list[Membership]:
+    """The caller's live memberships. Token requests are authenticated after the middleware
+    has run, so theirs are read here."""
+    if isinstance(request.successful_authenticator, SessionAuthentication):
+        return request._request.memberships
+    return live_memberships(request.user)
+
+
+def acting_membership(
+    request: Request, *, required: bool = True, memberships: list[Membership] | None = None
+) -> Membership | None:
     """The membership an API request acts through: the one named in X-Acting-Organisation
     (it must be the caller's own and live), else the one chosen in a browser session, else
-    the caller's only one. Token requests are authenticated after the middleware has run,
-    so their memberships are read here."""
-    if isinstance(request.successful_authenticator, SessionAuthentication):
-        memberships = request._request.memberships
-        chosen = request._request.acting
-    else:
-        memberships, chosen = live_memberships(request.user), None
+    the caller's only one. A caller who works for several and named none is refused, or
+    (not `required`) acts for none. `memberships`: the caller's, if already read."""
+    memberships = caller_memberships(request) if memberships is None else memberships
+    chosen = (
+        request._request.acting
+        if isinstance(request.successful_authenticator, SessionAuthentication)
+        else None
+    )
     named = request.headers.get(ACTING_HEADER, "").strip().upper()
     if named:
         for membership in memberships:
@@ -60,6 +72,8 @@ def acting_membership(request: Request) -> Membership:
         return chosen
     if len(memberships) == 1:
         return memberships[0]
+    if not required:
+        return None
     raise ApiError(
         "acting-organisation-required",
         organisations=[m.organisation.ods_code for m in memberships],
@@ -139,6 +153,27 @@ class ApiView(APIView):
         response = super().finalize_response(request, response, *args, **kwargs)
         response["Cache-Control"] = "no-store"  # patient data: never kept by a cache
         return response
+
+
+# Input.
+
+
+OUTSIDE_SUPPORTED_DATES = (
+    f"Give a date and time between {EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}."
+)
+
+
+def _within_supported_dates(value: datetime.datetime) -> None:
+    if not EARLIEST_DATE <= value.date() <= LATEST_DATE:
+        raise serializers.ValidationError(OUTSIDE_SUPPORTED_DATES)
+
+
+class MomentField(serializers.DateTimeField):
+    """A date and time in a request, within the years Hub Diary works with: the days
+    before and after one that a search or a list reaches for are then always dates."""
+
+    default_error_messages = {"overflow": OUTSIDE_SUPPORTED_DATES}
+    default_validators = [_within_supported_dates]
 
 
 # Paging: keyset cursors (core.paging), opaque to clients.

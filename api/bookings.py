@@ -21,26 +21,27 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.base import ApiView, cursor_after, etag, if_match_version, page_size_field
+from api.base import (
+    ApiView,
+    MomentField,
+    cursor_after,
+    etag,
+    page_size_field,
+)
 from api.errors import ApiError, error_responses
 from api.serializers import BookingSerializer
 from booking.diaries import get_booking_for_or_404
 from booking.models import Booking, Slot
 from booking.selectors import bookings_by, bookings_into, get_slot_for_booking_or_404
-from booking.services.bookings import (
-    amend_booking,
-    book_slot,
-    cancel_booking,
-    rebook,
-    record_attendance,
-)
+from booking.services.bookings import book_slot_for_nhs_number
 from core.paging import encode_cursor
 from core.time import london_day_start
-from governance.audit import Actor, record_event
-from governance.models import AuditEvent
+from governance.access import Purpose, audit_listing
+from governance.actions import Action
+from governance.audit import Actor
 from governance.permissions import Perm, org_permissions
+from gpconnect.resources.appointment import COMMENT_MAX, DESCRIPTION_MAX
 from patients.nhs_number import normalise_nhs_number
-from patients.selectors import patient_with_nhs_number
 
 MAX_LIST_DAYS = 31
 
@@ -63,21 +64,21 @@ IF_MATCH = OpenApiParameter(
 )
 
 
-def _slot_or_404(actor: Actor, public_id) -> Slot:
+def slot_or_404(actor: Actor, public_id) -> Slot:
     try:
         return get_slot_for_booking_or_404(actor=actor, public_id=public_id)
     except Http404:
         raise ApiError("slot-not-found") from None
 
 
-def _booking_or_404(actor: Actor, public_id) -> Booking:
+def booking_or_404(actor: Actor, public_id) -> Booking:
     try:
         return get_booking_for_or_404(actor=actor, public_id=public_id)
     except Http404:
         raise ApiError("booking-not-found") from None
 
 
-def _booking_response(booking: Booking, *, created: bool = False) -> Response:
+def booking_response(booking: Booking, *, created: bool = False) -> Response:
     headers = {"ETag": etag(booking.version)}
     if created:
         headers["Location"] = reverse("api:booking_detail", args=[booking.public_id])
@@ -102,10 +103,10 @@ class BookingListApi(ApiView):
             help_text="`into`: every booking into the practice's slots (practice staff who "
             "run sessions)",
         )
-        start = serializers.DateTimeField(
+        start = MomentField(
             required=False, help_text="Appointments from this moment (default: today, 00:00)"
         )
-        end = serializers.DateTimeField(
+        end = MomentField(
             required=False,
             help_text=f"Until this moment (default: 14 days on; at most {MAX_LIST_DAYS})",
         )
@@ -149,9 +150,9 @@ class BookingListApi(ApiView):
                 request.user, organisation
             ):
                 raise ApiError("forbidden", "Only practice staff who run sessions see this list.")
-            bookings = bookings_into(organisation, data["start"], data["end"])
+            bookings = bookings_into(actor=self.actor, start=data["start"], end=data["end"])
         else:
-            bookings = bookings_by(organisation, data["start"], data["end"])
+            bookings = bookings_by(actor=self.actor, start=data["start"], end=data["end"])
         bookings = bookings.select_related("booking_organisation", "slot__practice")
         if statuses := data.get("status"):
             bookings = bookings.filter(status__in=statuses)
@@ -161,8 +162,12 @@ class BookingListApi(ApiView):
         size = data["page_size"]
         found = list(bookings.order_by("start", "pk")[: size + 1])
         page = found[:size]
-        if page:
-            record_event(actor=self.actor, action="booking.list", reason=f"results={len(page)}")
+        audit_listing(
+            self.actor,
+            Purpose.BOOK,
+            action=Action.BOOKING_LIST,
+            patients=[booking.patient for booking in page],
+        )
         next_cursor = (
             encode_cursor(page[-1].start, page[-1].pk, salt=self.cursor_salt)
             if len(found) > size
@@ -181,10 +186,11 @@ class BookingCreateApi(ApiView):
         slot_id = serializers.UUIDField()
         nhs_number = serializers.CharField(max_length=20)
         description = serializers.CharField(
-            max_length=100, help_text="What the appointment is for; the practice sees it"
+            max_length=DESCRIPTION_MAX,
+            help_text="What the appointment is for; the practice sees it",
         )
         comment = serializers.CharField(
-            max_length=500, required=False, default="", allow_blank=True
+            max_length=COMMENT_MAX, required=False, default="", allow_blank=True
         )
         override_reason = serializers.CharField(
             max_length=500,
@@ -243,27 +249,17 @@ class BookingCreateApi(ApiView):
         given.is_valid(raise_exception=True)
         data = given.validated_data
         key = self._idempotency_key(request)
-        slot = _slot_or_404(self.actor, data["slot_id"])
-        patient = patient_with_nhs_number(data["nhs_number"])
-        if patient is None:
-            record_event(
-                actor=self.actor,
-                action="booking.create",
-                outcome=AuditEvent.Outcome.DENIED,
-                obj=slot,
-                reason="no patient with this NHS number",
-            )
-            raise ApiError("patient-not-found")
-        booking = book_slot(
+        slot = slot_or_404(self.actor, data["slot_id"])
+        booking = book_slot_for_nhs_number(
             by=self.actor,
             slot=slot,
-            patient=patient,
+            nhs_number=data["nhs_number"],
             description=data["description"],
             comment=data["comment"],
             idempotency_key=key,
             override_reason=data["override_reason"],
         )
-        return _booking_response(booking, created=True)
+        return booking_response(booking, created=True)
 
     def _idempotency_key(self, request: Request) -> str | None:
         """Keys are the client's own: scoped to the acting organisation (hashed to fit), so
@@ -291,198 +287,4 @@ class BookingDetailApi(ApiView):
         tags=["bookings"],
     )
     def get(self, request: Request, booking_id) -> Response:
-        return _booking_response(_booking_or_404(self.actor, booking_id))
-
-
-class BookingChangeApi(ApiView):
-    """A change to one booking, made only if it is still at the version the caller last
-    read (`version` in the body, or If-Match). Each subclass names the change, and documents
-    its `post` (which only hands over to this one)."""
-
-    not_found = "booking-not-found"
-    answers_created = False  # rebook answers 201, with the new booking
-
-    def post(self, request: Request, booking_id) -> Response:
-        booking = _booking_or_404(self.actor, booking_id)
-        given = self.InputSerializer(data=request.data)
-        given.is_valid(raise_exception=True)
-        data = given.validated_data
-        version = if_match_version(request, data.get("version"))
-        changed = self.change(booking, data, version)
-        return _booking_response(changed, created=self.answers_created)
-
-    def change(self, booking: Booking, data: dict, version: int) -> Booking:
-        raise NotImplementedError
-
-
-class BookingCancelApi(BookingChangeApi):
-    """Cancel a booking, with a reason, if it has not changed since the caller read it."""
-
-    @extend_schema_serializer(component_name="BookingCancelRequest")
-    class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField(max_length=200, help_text="The practice sees this")
-        version = serializers.IntegerField(min_value=1, required=False)
-
-    @extend_schema(
-        operation_id="bookings_cancel",
-        summary="Cancel a booking",
-        description="Frees the slot if it is still to come. Send the version you last saw.",
-        parameters=[IF_MATCH],
-        request=InputSerializer,
-        responses={
-            200: BookingSerializer,
-            **error_responses("booking-not-found", "booking-changed", "invalid-change"),
-        },
-        tags=["bookings"],
-    )
-    def post(self, request: Request, booking_id) -> Response:
-        return super().post(request, booking_id)
-
-    def change(self, booking: Booking, data: dict, version: int) -> Booking:
-        return cancel_booking(
-            by=self.actor, booking=booking, reason=data["reason"], expected_version=version
-        )
-
-
-class BookingRebookApi(BookingChangeApi):
-    """Move a booking to another slot in one step."""
-
-    answers_created = True
-
-    @extend_schema_serializer(component_name="BookingRebookRequest")
-    class InputSerializer(serializers.Serializer):
-        slot_id = serializers.UUIDField(help_text="The new slot")
-        reason = serializers.CharField(max_length=200, required=False, default="Rebooked")
-        version = serializers.IntegerField(min_value=1, required=False)
-
-    @extend_schema(
-        operation_id="bookings_rebook",
-        summary="Move a booking to another slot",
-        description=(
-            "Cancels the booking and books the patient into the new slot as one step: both "
-            "happen or neither does. Answers with the new booking."
-        ),
-        parameters=[IF_MATCH],
-        request=InputSerializer,
-        responses={
-            201: BookingSerializer,
-            **error_responses(
-                "booking-not-found",
-                "slot-not-found",
-                "slot-taken",
-                "slot-not-bookable",
-                "booking-changed",
-                "invalid-change",
-            ),
-        },
-        tags=["bookings"],
-    )
-    def post(self, request: Request, booking_id) -> Response:
-        return super().post(request, booking_id)
-
-    def change(self, booking: Booking, data: dict, version: int) -> Booking:
-        return rebook(
-            by=self.actor,
-            booking=booking,
-            new_slot=_slot_or_404(self.actor, data["slot_id"]),
-            reason=data["reason"],
-            expected_version=version,
-        )
-
-
-class BookingStatusApi(BookingChangeApi):
-    """Record what happened: arrived, attended, did not attend, or back to booked."""
-
-    @extend_schema_serializer(component_name="BookingStatusRequest")
-    class InputSerializer(serializers.Serializer):
-        status = serializers.ChoiceField(
-            choices=[
-                (Booking.Status.ARRIVED.value, "Arrived"),
-                (Booking.Status.ATTENDED.value, "Attended"),
-                (Booking.Status.DID_NOT_ATTEND.value, "Did not attend"),
-                (Booking.Status.BOOKED.value, "Booked (undo a mistake)"),
-            ]
-        )
-        version = serializers.IntegerField(min_value=1, required=False)
-
-    @extend_schema(
-        operation_id="bookings_status",
-        summary="Record arrived, attended or did not attend",
-        parameters=[IF_MATCH],
-        request=InputSerializer,
-        responses={
-            200: BookingSerializer,
-            **error_responses("booking-not-found", "booking-changed", "invalid-change"),
-        },
-        tags=["bookings"],
-    )
-    def post(self, request: Request, booking_id) -> Response:
-        return super().post(request, booking_id)
-
-    def change(self, booking: Booking, data: dict, version: int) -> Booking:
-        return record_attendance(
-            by=self.actor, booking=booking, status=data["status"], expected_version=version
-        )
-
-
-class BookingAmendApi(BookingChangeApi):
-    """Change what the appointment is for, or the comment for the practice, if the booking
-    has not changed since the caller read it."""
-
-    @extend_schema_serializer(component_name="BookingAmendRequest")
-    class InputSerializer(serializers.Serializer):
-        description = serializers.CharField(
-            max_length=100,
-            required=False,
-            help_text="What the appointment is for; the practice sees it. Unchanged if left out",
-        )
-        comment = serializers.CharField(
-            max_length=500,
-            required=False,
-            allow_blank=True,
-            help_text="For the practice; empty to remove it. Unchanged if left out",
-        )
-        version = serializers.IntegerField(min_value=1, required=False)
-
-        def validate(self, data: dict) -> dict:
-            if "description" not in data and "comment" not in data:
-                raise serializers.ValidationError(
-                    {"non_field_errors": ["Give a new description, a new comment or both."]}
-                )
-            return data
-
-    @extend_schema(
-        operation_id="bookings_amend",
-        summary="Change a booking's description or comment",
-        description=(
-            "Changes the details the practice sees; the time and place stay the same (to "
-            "change those, rebook). Only an appointment still to come can be changed. The "
-            "change is written to the practice's clinical system like the booking was. Send "
-            "the version you last saw: a booking changed since is 409 `booking-changed`."
-        ),
-        parameters=[IF_MATCH],
-        request=InputSerializer,
-        responses={
-            200: BookingSerializer,
-            **error_responses("booking-not-found", "booking-changed", "invalid-change"),
-        },
-        examples=[
-            OpenApiExample(
-                "Amend",
-                value={"comment": "Needs an interpreter (Polish)", "version": 3},
-                request_only=True,
-            )
-        ],
-        tags=["bookings"],
-    )
-    def post(self, request: Request, booking_id) -> Response:
-        return super().post(request, booking_id)
-
-    def change(self, booking: Booking, data: dict, version: int) -> Booking:
-        return amend_booking(
-            by=self.actor,
-            booking=booking,
-            description=data.get("description", booking.description),
-            comment=data.get("comment", booking.comment),
-            expected_version=version,
-        )
+        return booking_response(booking_or_404(self.actor, booking_id))

@@ -17,6 +17,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from api.permissions import TwoFactorRequired
 from booking.errors import (
     BookingChanged,
     BookingError,
@@ -25,6 +26,8 @@ from booking.errors import (
     SlotNotBookable,
     SlotTaken,
 )
+from core.errors import NotFound
+from governance.access import PatientNotFound
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +75,13 @@ CATALOGUE: dict[str, ErrorCode] = {
             "Sign in, or send an API token in the Authorization header: Token <key>.",
         ),
         ErrorCode("authentication-failed", 403, "That API token is not valid."),
+        ErrorCode(
+            "two-factor-required",
+            403,
+            "Finish signing in: enter a code from your authenticator app (or set one up), "
+            "then try again.",
+            {"url": "/account/two-factor/verify/?next=%2Fapi%2Fv1%2Fslots%2F"},
+        ),
         ErrorCode("forbidden", 403, "Your role does not book appointments."),
         ErrorCode("no-organisation", 403, "You do not work for any organisation in Hub Diary."),
         ErrorCode(
@@ -143,6 +153,7 @@ def _body(code: str, message: str, details: dict | None = None) -> dict:
 
 
 _DRF_CODES: tuple[tuple[type[exceptions.APIException], str], ...] = (
+    (TwoFactorRequired, "two-factor-required"),
     (exceptions.NotAuthenticated, "not-authenticated"),
     (exceptions.AuthenticationFailed, "authentication-failed"),
     (exceptions.PermissionDenied, "forbidden"),
@@ -170,7 +181,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     from api.serializers import SlotSerializer
 
     view = context.get("view")
-    if isinstance(exc, Http404):
+    if isinstance(exc, PatientNotFound):
+        exc = ApiError("patient-not-found")
+    elif isinstance(exc, Http404 | NotFound) and not isinstance(exc, BookingError):
         exc = ApiError(getattr(view, "not_found", "not-found"))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = ApiError("forbidden", str(exc) or None)
@@ -195,6 +208,8 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, exceptions.APIException):
         code = next((code for kind, code in _DRF_CODES if isinstance(exc, kind)), "invalid")
         details = {}
+        if isinstance(exc, TwoFactorRequired):
+            details["url"] = exc.url
         if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
             details["retry_after_seconds"] = int(exc.wait)
             headers["Retry-After"] = str(int(exc.wait))
@@ -227,7 +242,7 @@ class ErrorSerializer(serializers.Serializer):
     error = _ErrorBodySerializer()
 
 
-_COMMON = ("invalid", "not-authenticated", "forbidden", "no-organisation")
+_COMMON = ("invalid", "not-authenticated", "two-factor-required", "forbidden", "no-organisation")
 
 
 def error_responses(*codes: str) -> dict[int, OpenApiResponse]:

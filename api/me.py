@@ -6,34 +6,19 @@ request that does next to nothing, so the framework's own cost stands beside sea
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from practices.acting import live_memberships
-from practices.models import Membership
-
-ACTING_HEADER = "X-Acting-Organisation"
-
-
-def _acting(request: Request, memberships: list[Membership]) -> Membership | None:
-    """The membership named in X-Acting-Organisation, else the one chosen in a browser
-    session, else the only one; None when the caller works for several and named none."""
-    named = request.headers.get(ACTING_HEADER, "").strip().upper()
-    if named:
-        return next((m for m in memberships if m.organisation.ods_code.upper() == named), None)
-    chosen = getattr(request._request, "acting", None)
-    if chosen is not None and chosen in memberships:
-        return chosen
-    return memberships[0] if len(memberships) == 1 else None
+from api.base import ACTING_HEADER, acting_membership, caller_memberships
+from api.permissions import TwoFactorVerified
 
 
 class MeApi(APIView):
     """The caller and the organisation they act for."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated, TwoFactorVerified]
 
     class OrganisationSerializer(serializers.Serializer):
         ods_code = serializers.CharField()
@@ -67,10 +52,8 @@ class MeApi(APIView):
         tags=["account"],
     )
     def get(self, request: Request) -> Response:
-        memberships = live_memberships(request.user)
-        if not memberships:
-            raise PermissionDenied("You do not work for an organisation in Hub Diary.")
-        acting = _acting(request, memberships)
+        memberships = caller_memberships(request)
+        acting = acting_membership(request, required=False, memberships=memberships)
         organisation = (
             self.OrganisationSerializer(acting.organisation).data if acting is not None else None
         )

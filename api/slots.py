@@ -9,11 +9,12 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.base import ApiView, cursor_after, page_size_field
+from api.base import ApiView, MomentField, cursor_after, page_size_field
 from api.errors import error_responses
 from api.serializers import SlotSerializer, slot_json
 from booking.models import DeliveryChannel
-from booking.selectors import SlotFilters, free_slots_for, pooled_practices
+from booking.search import SlotFilters, free_slots_for
+from booking.selectors import pooled_practices
 from core.paging import encode_cursor
 from practices.models import Clinician, Site
 
@@ -27,10 +28,8 @@ class SlotSearchApi(ApiView):
     cursor_salt = "booking.api.slots"
 
     class InputSerializer(serializers.Serializer):
-        start = serializers.DateTimeField(
-            required=False, help_text="From this moment (default: now)"
-        )
-        end = serializers.DateTimeField(
+        start = MomentField(required=False, help_text="From this moment (default: now)")
+        end = MomentField(
             required=False,
             help_text=f"Until this moment (default and most: {MAX_SEARCH_DAYS} days after start)",
         )

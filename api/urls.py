@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from api import bookings, me, slots
+from api import booking_changes, bookings, me, slots
 
 app_name = "api"
 
@@ -14,22 +14,22 @@ urlpatterns = [
     path("bookings/<uuid:booking_id>/", bookings.BookingDetailApi.as_view(), name="booking_detail"),
     path(
         "bookings/<uuid:booking_id>/cancel/",
-        bookings.BookingCancelApi.as_view(),
+        booking_changes.BookingCancelApi.as_view(),
         name="booking_cancel",
     ),
     path(
         "bookings/<uuid:booking_id>/rebook/",
-        bookings.BookingRebookApi.as_view(),
+        booking_changes.BookingRebookApi.as_view(),
         name="booking_rebook",
     ),
     path(
         "bookings/<uuid:booking_id>/amend/",
-        bookings.BookingAmendApi.as_view(),
+        booking_changes.BookingAmendApi.as_view(),
         name="booking_amend",
     ),
     path(
         "bookings/<uuid:booking_id>/status/",
-        bookings.BookingStatusApi.as_view(),
+        booking_changes.BookingStatusApi.as_view(),
         name="booking_status",
     ),
 ]

@@ -2,12 +2,12 @@ from django.apps import AppConfig
 
 
 class BookingConfig(AppConfig):
-    """Sessions, slots, release rules, bookings and write-back (see DESIGN.md)."""
+    """Sessions, slots, release rules, pooled search and bookings."""
 
     name = "booking"
 
     def ready(self) -> None:
-        from booking.selectors import has_live_booking_with
-        from governance.access import register_care_relationship
+        from booking.relationships import APPOINTMENT
+        from governance.access import register_source
 
-        register_care_relationship(has_live_booking_with)
+        register_source(APPOINTMENT)

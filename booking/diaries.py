@@ -4,7 +4,8 @@ or 404.
 
 Every read here is a fixed number of queries whatever the number of sessions, slots or
 practices shown: rules, slots and live bookings are prefetched, and who may book what is
-decided in Python by the pure release rules.
+decided in Python by the pure release rules. A booking is shown only if governance's access
+rules let the viewer see its patient; the pages audit each list of patients they show.
 """
 
 import datetime
@@ -14,13 +15,14 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from booking import release_rules as rr
-from booking import releases
 from booking.models import Audience, Booking, Session, Slot
-from booking.selectors import audience_for, pooled_practices
-from booking.slot_generation import LONDON
-from governance.access import Purpose
-from governance.audit import Actor, record_event
+from booking.release_rules import decisions, stored
+from booking.release_rules.terms import Code
+from booking.selectors import pooled_practices
+from core.time import london_date, london_day_start
+from governance.access import Purpose, decide, visible
+from governance.actions import Action
+from governance.audit import Actor
 from practices.models import Organisation, Site
 
 DAY, WEEK = "day", "week"
@@ -49,11 +51,11 @@ class Window:
 
     @property
     def start(self) -> datetime.datetime:
-        return local_midnight(self.first)
+        return london_day_start(self.first)
 
     @property
     def end(self) -> datetime.datetime:
-        return local_midnight(self.first + datetime.timedelta(days=self.days))
+        return london_day_start(self.first + datetime.timedelta(days=self.days))
 
     @property
     def dates(self) -> list[datetime.date]:
@@ -66,10 +68,6 @@ class Window:
     @property
     def following(self) -> datetime.date:
         return self.first + datetime.timedelta(days=self.days)
-
-
-def local_midnight(day: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(day, datetime.time(0), LONDON)
 
 
 # What a diary shows ------------------------------------------------------------------------
@@ -122,22 +120,26 @@ class DiaryDay:
     sessions: list[SessionRow]
 
 
-def _live_bookings() -> Prefetch:
+def _live_bookings(actor: Actor) -> Prefetch:
+    """Each slot's live booking, where the viewer may see its patient."""
+    bookings = Booking.objects.exclude(status=Booking.Status.CANCELLED).select_related(
+        "patient", "booking_organisation"
+    )
     return Prefetch(
-        "bookings",
-        queryset=Booking.objects.exclude(status=Booking.Status.CANCELLED).select_related(
-            "patient", "booking_organisation"
-        ),
-        to_attr="live_bookings",
+        "bookings", queryset=visible(actor, Purpose.BOOK, bookings), to_attr="live_bookings"
     )
 
 
-def _sessions(sessions: QuerySet[Session], slots: QuerySet[Slot]) -> QuerySet[Session]:
+def _sessions(
+    actor: Actor, sessions: QuerySet[Session], slots: QuerySet[Slot]
+) -> QuerySet[Session]:
     return (
         sessions.select_related("practice", "site", "clinician")
         .prefetch_related(
             "rules",
-            Prefetch("slots", queryset=slots.order_by("start").prefetch_related(_live_bookings())),
+            Prefetch(
+                "slots", queryset=slots.order_by("start").prefetch_related(_live_bookings(actor))
+            ),
         )
         .order_by("starts_at", "practice__name", "site__name", "pk")
     )
@@ -146,24 +148,27 @@ def _sessions(sessions: QuerySet[Session], slots: QuerySet[Slot]) -> QuerySet[Se
 def _by_day(window: Window, rows: list[SessionRow]) -> list[DiaryDay]:
     days = {day: DiaryDay(day, []) for day in window.dates}
     for row in rows:
-        day = timezone.localtime(row.session.starts_at, LONDON).date()
+        day = london_date(row.session.starts_at)
         if day in days:
             days[day].sessions.append(row)
     return list(days.values())
 
 
-def practice_diary(*, practice: Organisation, window: Window) -> list[DiaryDay]:
-    """The practice's own sessions in the window, cancelled ones too, with every slot and
-    the live booking in it."""
+def practice_diary(*, actor: Actor, window: Window) -> list[DiaryDay]:
+    """The acting practice's own sessions in the window, cancelled ones too, with every slot
+    and the live booking in it."""
     sessions = _sessions(
+        actor,
         Session.objects.filter(
-            practice=practice, starts_at__gte=window.start, starts_at__lt=window.end
+            practice=actor.membership.organisation,
+            starts_at__gte=window.start,
+            starts_at__lt=window.end,
         ),
         Slot.objects.all(),
     )
     rows = []
     for session in sessions:
-        row = SessionRow(session, releases.describe_rules(session.rules.all()))
+        row = SessionRow(session, stored.describe_rules(session.rules.all()))
         for slot in session.slots.all():
             booking = slot.live_bookings[0] if slot.live_bookings else None
             row.slots.append(SlotRow(slot, slot.status, booking))
@@ -187,8 +192,9 @@ def pooled_diary(
     practices = pooled_practices(organisation)
     if practice is not None:
         practices = practices.filter(pk=practice.pk)
-    audience = audience_for(organisation)
+    audience = stored.audience_for(organisation)
     sessions = _sessions(
+        actor,
         Session.objects.filter(
             practice__in=practices,
             status=Session.Status.PUBLISHED,
@@ -197,12 +203,12 @@ def pooled_diary(
         ),
         Slot.objects.filter(_RELEASED.get(audience, Q())).exclude(status=Slot.Status.WITHDRAWN),
     )
-    searcher = releases.searcher_for(organisation)
+    searcher = stored.searcher_for(organisation)
     now = timezone.now()
     rows = []
     for session in sessions:
         rules = list(session.rules.all())
-        row = SessionRow(session, releases.describe_rules(rules))
+        row = SessionRow(session, stored.describe_rules(rules))
         for slot in session.slots.all():
             slot_row = _as_seen_by(slot, session, rules, organisation, searcher, now)
             if slot_row is not None:
@@ -218,16 +224,16 @@ def _as_seen_by(slot, session, rules, organisation, searcher, now) -> SlotRow | 
         if booking and organisation.pk not in (booking.booking_organisation_id, slot.practice_id):
             booking = None
         return SlotRow(slot, slot.status, booking)
-    facts = releases.facts(start=slot.start, practice_ods=session.practice.ods_code, rules=rules)
-    verdict = rr.may_see(facts, searcher, now)
+    facts = stored.slot_facts(start=slot.start, practice_ods=session.practice.ods_code, rules=rules)
+    verdict = decisions.may_see(facts, searcher, now)
     if verdict.allowed:
         return SlotRow(slot, Slot.Status.FREE)
     match verdict.code:
-        case rr.Code.IN_THE_PAST:
+        case Code.IN_THE_PAST:
             return SlotRow(slot, "past")
-        case rr.Code.EMBARGOED:
-            return SlotRow(slot, "embargoed", opens_at=rr.opens_at(facts, searcher, now))
-        case rr.Code.CUT_OFF:
+        case Code.EMBARGOED:
+            return SlotRow(slot, "embargoed", opens_at=decisions.opens_at(facts, searcher, now))
+        case Code.CUT_OFF:
             return SlotRow(slot, "closed")
     return None  # released to named organisations, and not this one
 
@@ -235,16 +241,25 @@ def _as_seen_by(slot, session, rules, organisation, searcher, now) -> SlotRow | 
 # Loaders -----------------------------------------------------------------------------------
 
 
-def get_practice_session_or_404(*, practice: Organisation, public_id) -> Session:
-    """One of the practice's own sessions, with its rules, slots and live bookings."""
+def get_practice_session_or_404(*, actor: Actor, public_id) -> Session:
+    """One of the acting practice's own sessions, with its rules, slots and live bookings."""
     session = (
-        _sessions(Session.objects.filter(practice=practice), Slot.objects.all())
+        _sessions(
+            actor,
+            Session.objects.filter(practice=actor.membership.organisation),
+            Slot.objects.all(),
+        )
         .filter(public_id=public_id)
         .first()
     )
     if session is None:
         raise Http404("No session found.")
     return session
+
+
+def patients_shown(rows: list[SlotRow]) -> list:
+    """The patients a list of slot rows names, for its audit event."""
+    return [row.booking.patient for row in rows if row.booking]
 
 
 def session_rows(session: Session) -> list[SlotRow]:
@@ -266,10 +281,12 @@ def get_practice_slot_or_404(*, practice: Organisation, public_id) -> Slot:
     return slot
 
 
-def get_booking_for_or_404(*, actor: Actor, public_id, action: str = "booking.view") -> Booking:
-    """A booking the acting organisation made, or one into its own slots; anyone else gets
-    404. Showing it shows the patient, so it is audited, with the organisation's part in
-    the booking as the basis."""
+def get_booking_for_or_404(
+    *, actor: Actor, public_id, action: Action = Action.BOOKING_VIEW
+) -> Booking:
+    """A booking the acting organisation made, or one into its own slots, whose patient the
+    access rules let it see; anyone else gets 404. Showing it shows the patient: decided
+    and audited through governance's door."""
     organisation = actor.membership.organisation
     booking = (
         Booking.objects.select_related(
@@ -286,17 +303,10 @@ def get_booking_for_or_404(*, actor: Actor, public_id, action: str = "booking.vi
         .filter(public_id=public_id)
         .first()
     )
-    if booking is None:
+    if booking is None or not decide(
+        actor, booking.patient, Purpose.BOOK, action=action, obj=booking
+    ):
         raise Http404("No booking found.")
-    made_it = booking.booking_organisation_id == organisation.pk
-    record_event(
-        actor=actor,
-        action=action,
-        patient=booking.patient,
-        obj=booking,
-        purpose=Purpose.BOOK,
-        basis="booking-organisation" if made_it else "slot-practice",
-    )
     return booking
 
 

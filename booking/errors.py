@@ -1,5 +1,7 @@
 """What can go wrong when booking, in words a receptionist and an API client can act on."""
 
+from core.errors import NotFound
+
 
 class BookingError(Exception):
     """Base: `code` is stable for API clients, `message` is plain English for people."""
@@ -31,6 +33,13 @@ class SlotNotBookable(BookingError):
     def __init__(self, message: str, reason_code: str) -> None:
         super().__init__(message, reason_code=reason_code)
         self.reason_code = reason_code
+
+
+class BookingNotFound(BookingError, NotFound):
+    """Not a booking the acting organisation made or holds: the same as no such booking."""
+
+    code = "booking-not-found"
+    http_status = 404
 
 
 class BookingChanged(BookingError):

@@ -2,7 +2,7 @@
 
 A session (GP Connect calls it a schedule) is one clinic: a practice, a site, a clinician or
 just a practitioner role, a start and an end, cut into slots. Who may book a slot, and
-from when, is set by the session's release rules (the pure logic is `release_rules.py`);
+from when, is set by the session's release rules (the pure logic is `release_rules/`);
 each slot carries, per audience, the moment it opens and closes, so search is one indexed
 query. At most one live booking per slot is enforced by the database.
 """
@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from gpconnect.resources.appointment import COMMENT_MAX, DESCRIPTION_MAX
 from practices.models import Clinician
 
 
@@ -276,8 +277,9 @@ class Booking(models.Model):
     )
     channel = models.CharField(max_length=12, choices=Channel.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.BOOKED)
-    description = models.CharField(max_length=100, blank=True)
-    comment = models.CharField(max_length=500, blank=True)
+    # GP Connect's limits: the practice system takes no more.
+    description = models.CharField(max_length=DESCRIPTION_MAX, blank=True)
+    comment = models.CharField(max_length=COMMENT_MAX, blank=True)
     cancelled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )

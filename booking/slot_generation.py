@@ -5,9 +5,8 @@ and each slot lasts its real length in minutes even on the night the clocks chan
 """
 
 import datetime
-from zoneinfo import ZoneInfo
 
-LONDON = ZoneInfo("Europe/London")
+from core.time import LONDON
 
 
 def session_occurrences(

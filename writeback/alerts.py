@@ -4,12 +4,15 @@ the booking's write-backs needs a person."""
 
 import logging
 
+from django.urls import reverse
+
 from booking.models import Booking
 from core.time import short_day_and_time
+from governance.actions import Action
+from governance.alerts import raise_alert, resolve_alerts
 from governance.audit import Actor, record_event
 from governance.models import Alert
 from governance.selectors import WRITE_BACK_ALERT_KINDS
-from governance.services import raise_alert, resolve_alerts
 from writeback.models import WriteBackMessage
 
 logger = logging.getLogger(__name__)
@@ -17,10 +20,16 @@ logger = logging.getLogger(__name__)
 State = WriteBackMessage.State
 Operation = WriteBackMessage.Operation
 
+PROBLEM_ACTIONS = {
+    State.CONFLICT: Action.WRITE_BACK_CONFLICT,
+    State.FAILED: Action.WRITE_BACK_FAILED,
+    State.DEAD: Action.WRITE_BACK_DEAD,
+}
+
 
 def raise_problem(message: WriteBackMessage) -> None:
     """Tell the hub and the practice: the audit trail records it, an alert goes to both
-    organisations, and the sync-exceptions worklist shows it to both until someone acts."""
+    organisations, and the practice system problems list shows it to both until someone acts."""
     booking = message.booking
     logger.warning(
         "Write-back %s of booking %s ended %s: %s",
@@ -31,7 +40,7 @@ def raise_problem(message: WriteBackMessage) -> None:
     )
     record_event(
         actor=Actor.system(),
-        action=f"write-back.{message.state}",
+        action=PROBLEM_ACTIONS[message.state],
         patient=booking.patient,
         obj=booking,
         reason=f"{message.operation}:{message.last_error}",
@@ -45,6 +54,7 @@ def raise_problem(message: WriteBackMessage) -> None:
         ),
         message=_alert_message(message),
         reference=booking.public_id,
+        link=reverse("writeback:problems"),
     )
 
 

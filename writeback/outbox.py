@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from booking.changes import Change
 from booking.models import Booking
+from governance.alerts import resolve_alerts
 from governance.audit import Actor
 from governance.selectors import WRITE_BACK_ALERT_KINDS
-from governance.services import resolve_alerts
 from practices.models import ClinicalSystemLink, Organisation
 from writeback.models import WriteBackMessage
 

@@ -14,8 +14,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from booking.models import Booking
-from governance.access import Purpose
-from governance.audit import Actor, record_event
+from governance.access import Purpose, decide
+from governance.actions import Action
+from governance.audit import Actor
 from practices.models import ClinicalSystemLink, Organisation
 from writeback.models import WriteBackMessage
 
@@ -64,10 +65,11 @@ def vanished_bookings_for(organisation: Organisation) -> QuerySet[Booking]:
 
 
 def get_problem_for_or_404(
-    *, actor: Actor, public_id: UUID, action: str = "write-back.view"
+    *, actor: Actor, public_id: UUID, action: Action = Action.WRITE_BACK_VIEW
 ) -> WriteBackMessage:
-    """One problem with a booking the acting organisation made or holds; anyone else gets
-    404. It shows the patient, so it is audited."""
+    """One problem with a booking the acting organisation made or holds, whose patient the
+    access rules let it see; anyone else gets 404. It shows the patient: decided and
+    audited through governance's door."""
     organisation = actor.membership.organisation
     message = (
         problems_for(organisation)
@@ -75,21 +77,10 @@ def get_problem_for_or_404(
         .filter(public_id=public_id)
         .first()
     )
-    if message is None:
+    if message is None or not decide(
+        actor, message.booking.patient, Purpose.BOOK, action=action, obj=message.booking
+    ):
         raise Http404("No write-back problem found.")
-    booking = message.booking
-    record_event(
-        actor=actor,
-        action=action,
-        patient=booking.patient,
-        obj=booking,
-        purpose=Purpose.BOOK,
-        basis=(
-            "booking-organisation"
-            if booking.booking_organisation_id == organisation.pk
-            else "slot-practice"
-        ),
-    )
     return message
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from booking.changes import Change
 from booking.errors import InvalidBookingChange
 from booking.models import Booking
+from governance.actions import Action
 from governance.audit import Actor, record_event
 from governance.permissions import Perm, org_permissions
 from practices.models import ClinicalSystemLink, Organisation
@@ -54,7 +55,7 @@ def retry_write_back(*, by: Actor, message: WriteBackMessage) -> WriteBackMessag
         update_booking(message)
         record_event(
             actor=by,
-            action="write-back.retry",
+            action=Action.WRITE_BACK_RETRY,
             patient=message.booking.patient,
             obj=message.booking,
             reason=message.operation,
@@ -86,7 +87,7 @@ def mark_entered_by_hand(*, by: Actor, message: WriteBackMessage) -> WriteBackMe
             set_booking_state(booking, Booking.WriteBack.ENTERED)
         record_event(
             actor=by,
-            action="write-back.entered-by-hand",
+            action=Action.WRITE_BACK_ENTERED,
             patient=booking.patient,
             obj=booking,
             reason=message.operation,
@@ -113,7 +114,7 @@ def switch_clinical_system_link(
         link.save(update_fields=["enabled", "switched_by", "switched_at", "updated_at"])
         record_event(
             actor=by,
-            action="clinical-system-link.on" if enabled else "clinical-system-link.off",
+            action=Action.LINK_ON if enabled else Action.LINK_OFF,
             obj=link,
         )
         if enabled:

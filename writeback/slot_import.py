@@ -19,7 +19,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from booking import releases
 from booking.models import (
     Audience,
     Booking,
@@ -28,7 +27,9 @@ from booking.models import (
     Session,
     Slot,
 )
+from booking.release_rules import stored
 from core.time import LONDON
+from governance.actions import Action
 from governance.audit import Actor, record_event
 from practices.clinical_systems import links
 from practices.clinical_systems.base import ClinicalSystem, PracticeSlot, Requester
@@ -158,7 +159,7 @@ def _reconcile(
                 start=offer.start,
                 end=offer.end,
                 external_id=external_id,
-                **releases.release_columns(list(session.rules.all()), offer.start),
+                **stored.release_columns(list(session.rules.all()), offer.start),
             )
             added += 1
         elif slot.status == Slot.Status.WITHDRAWN and slot.vanished_at is not None:
@@ -185,7 +186,7 @@ def _reconcile(
     if added or withdrawn or restored or flagged:
         record_event(
             actor=Actor.system(),
-            action="slot.import",
+            action=Action.SLOT_IMPORT,
             obj=link,
             reason=(f"added={added},withdrawn={withdrawn},restored={restored},flagged={flagged}"),
         )

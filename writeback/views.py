@@ -12,20 +12,24 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from booking.errors import BookingChanged, BookingError, SlotTaken
-from booking.forms import validate_uuid
-from booking.selectors import get_slot_for_booking_or_404, nearest_alternatives
+from booking.search import nearest_alternatives
+from booking.selectors import get_slot_for_booking_or_404
 from booking.services import bookings
+from core.ids import validate_uuid
+from governance.access import Purpose, audit_listing, visible
+from governance.actions import Action
 from governance.audit import Actor
+from governance.decorators import staff_view
 from governance.permissions import Perm
-from patients.selectors import record_patient_search
-from practices.decorators import staff_view
 from writeback import problems, services
 from writeback.models import WriteBackMessage
 
 CONFLICT_REASON = "The practice filled the slot in its own system"
+# The worklist shows this many of each kind, soonest first: it is for acting on, not history.
+WORKLIST_SIZE = 200
 
 
-def _load(request: HttpRequest, message_id: UUID, action: str) -> WriteBackMessage:
+def _load(request: HttpRequest, message_id: UUID, action: Action) -> WriteBackMessage:
     return problems.get_problem_for_or_404(
         actor=Actor.from_request(request), public_id=message_id, action=action
     )
@@ -35,12 +39,21 @@ def _load(request: HttpRequest, message_id: UUID, action: str) -> WriteBackMessa
 @require_GET
 def problem_list(request: HttpRequest) -> HttpResponse:
     organisation = request.acting.organisation
-    found = list(problems.problems_for(organisation)[:200])
-    vanished = list(problems.vanished_bookings_for(organisation)[:200])
-    if found or vanished:
-        record_patient_search(
-            request=request, action="write-back.list", results=len(found) + len(vanished)
-        )
+    actor = Actor.from_request(request)
+    found = list(
+        visible(actor, Purpose.BOOK, problems.problems_for(organisation), via="booking__patient")[
+            :WORKLIST_SIZE
+        ]
+    )
+    vanished = list(
+        visible(actor, Purpose.BOOK, problems.vanished_bookings_for(organisation))[:WORKLIST_SIZE]
+    )
+    audit_listing(
+        actor,
+        Purpose.BOOK,
+        action=Action.WRITE_BACK_LIST,
+        patients=[m.booking.patient for m in found] + [b.patient for b in vanished],
+    )
     return render(
         request,
         "writeback/problems.html",
@@ -51,7 +64,7 @@ def problem_list(request: HttpRequest) -> HttpResponse:
 @staff_view(Perm.BOOK_FOR_PATIENTS)
 @require_GET
 def problem_detail(request: HttpRequest, message_id: UUID) -> HttpResponse:
-    message = _load(request, message_id, "write-back.view")
+    message = _load(request, message_id, Action.WRITE_BACK_VIEW)
     return _render_problem(request, message)
 
 
@@ -78,7 +91,7 @@ def _render_problem(
 def problem_rebook(request: HttpRequest, message_id: UUID) -> HttpResponse:
     """Move the patient from the slot the practice filled into the chosen alternative: one
     step, both halves or neither."""
-    message = _load(request, message_id, "write-back.rebook")
+    message = _load(request, message_id, Action.WRITE_BACK_REBOOK)
     actor = Actor.from_request(request)
     chosen = validate_uuid(request.POST.get("slot", ""))
     version = request.POST.get("version", "")
@@ -110,7 +123,7 @@ def problem_rebook(request: HttpRequest, message_id: UUID) -> HttpResponse:
 @staff_view(Perm.BOOK_FOR_PATIENTS)
 @require_POST
 def problem_retry(request: HttpRequest, message_id: UUID) -> HttpResponse:
-    message = _load(request, message_id, "write-back.retry")
+    message = _load(request, message_id, Action.WRITE_BACK_RETRY)
     try:
         services.retry_write_back(by=Actor.from_request(request), message=message)
     except BookingError as failure:
@@ -124,7 +137,7 @@ def problem_retry(request: HttpRequest, message_id: UUID) -> HttpResponse:
 @require_POST
 def problem_done(request: HttpRequest, message_id: UUID) -> HttpResponse:
     """Someone entered the change in the practice system by hand."""
-    message = _load(request, message_id, "write-back.entered-by-hand")
+    message = _load(request, message_id, Action.WRITE_BACK_ENTERED)
     try:
         services.mark_entered_by_hand(by=Actor.from_request(request), message=message)
     except BookingError as failure:

@@ -8,9 +8,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from booking import releases
 from booking.models import Booking, ReleaseRule, Session, Slot
+from booking.release_rules import stored
 from booking.slot_generation import cut_into_slots, session_occurrences
+from governance.actions import Action
 from governance.audit import Actor, record_event
 from governance.permissions import Perm, org_permissions
 from practices.models import ClinicalSystemLink, Clinician, Organisation, Site
@@ -114,13 +115,13 @@ def publish_sessions(
                 slot_type=slot_type,
                 start=slot_start,
                 end=slot_end,
-                **releases.release_columns(rule_rows, slot_start),
+                **stored.release_columns(rule_rows, slot_start),
             )
             for slot_start, slot_end in cut_into_slots(start, end, slot_minutes)
         )
         sessions.append(session)
     record_event(
-        actor=by, action="session.publish", obj=sessions[0], reason=f"sessions={len(sessions)}"
+        actor=by, action=Action.SESSION_PUBLISH, obj=sessions[0], reason=f"sessions={len(sessions)}"
     )
     return sessions
 
@@ -160,12 +161,12 @@ def set_release_rules(*, by: Actor, session: Session, rules: tuple[RuleSpec, ...
     rule_rows = ReleaseRule.objects.bulk_create(rule_rows)
     slots = list(session.slots.all())
     for slot in slots:
-        for name, value in releases.release_columns(rule_rows, slot.start).items():
+        for name, value in stored.release_columns(rule_rows, slot.start).items():
             setattr(slot, name, value)
-    Slot.objects.bulk_update(slots, list(releases.RELEASE_COLUMNS))
+    Slot.objects.bulk_update(slots, list(stored.RELEASE_COLUMNS))
     record_event(
         actor=by,
-        action="session.release-rules",
+        action=Action.SESSION_RELEASE_RULES,
         obj=session,
         reason=",".join(sorted(r.audience for r in rule_rows)),
     )
@@ -182,7 +183,7 @@ def block_slot(*, by: Actor, slot: Slot, reason: str) -> Slot:
         raise ValidationError("Only a free slot can be blocked.")
     slot.status, slot.blocked_reason = Slot.Status.BLOCKED, reason.strip()[:200]
     slot.save(update_fields=["status", "blocked_reason", "updated_at"])
-    record_event(actor=by, action="slot.block", obj=slot)
+    record_event(actor=by, action=Action.SLOT_BLOCK, obj=slot)
     return slot
 
 
@@ -196,7 +197,7 @@ def unblock_slot(*, by: Actor, slot: Slot) -> Slot:
         raise ValidationError("Only a blocked slot can be unblocked.")
     slot.status, slot.blocked_reason = Slot.Status.FREE, ""
     slot.save(update_fields=["status", "blocked_reason", "updated_at"])
-    record_event(actor=by, action="slot.unblock", obj=slot)
+    record_event(actor=by, action=Action.SLOT_UNBLOCK, obj=slot)
     return slot
 
 
@@ -226,7 +227,7 @@ def cancel_session(*, by: Actor, session: Session, reason: str) -> list[Booking]
     )
     record_event(
         actor=by,
-        action="session.cancel",
+        action=Action.SESSION_CANCEL,
         obj=session,
         reason=f"bookings-to-rebook={len(to_rebook)}",
     )

@@ -3,12 +3,11 @@
 import datetime
 
 from django import template
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+import core.time
 from booking.models import Booking, Slot
-from booking.slot_generation import LONDON
 from governance.permissions import Perm, permissions_for_role
 
 register = template.Library()
@@ -16,19 +15,8 @@ register = template.Library()
 
 @register.filter
 def clock(value: datetime.datetime | datetime.time | None) -> str:
-    """NHS content style, in London time: 8am, 6:30pm, midday, midnight."""
-    if value is None:
-        return ""
-    moment = (
-        timezone.localtime(value, LONDON).time() if isinstance(value, datetime.datetime) else value
-    )
-    if (moment.hour, moment.minute) == (0, 0):
-        return "midnight"
-    if (moment.hour, moment.minute) == (12, 0):
-        return "midday"
-    hour = moment.hour % 12 or 12
-    suffix = "am" if moment.hour < 12 else "pm"
-    return f"{hour}{suffix}" if moment.minute == 0 else f"{hour}:{moment.minute:02d}{suffix}"
+    """NHS content style, in London time: 8am, 6:30pm, midday, midnight (`core.time.clock`)."""
+    return core.time.clock(value)
 
 
 @register.filter

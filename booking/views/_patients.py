@@ -2,10 +2,11 @@
 
 from django.http import HttpRequest
 
-from booking.forms import validate_uuid
-from governance.access import Purpose
+from core.ids import validate_uuid
+from governance.access import Purpose, get_patient_or_404
+from governance.actions import Action
+from governance.audit import Actor
 from patients.models import Patient
-from patients.selectors import get_patient_for_user_or_404
 
 
 def chosen_patient(request: HttpRequest, value: str | None) -> Patient | None:
@@ -14,6 +15,6 @@ def chosen_patient(request: HttpRequest, value: str | None) -> Patient | None:
     public_id = validate_uuid(value) if value else None
     if public_id is None:
         return None
-    return get_patient_for_user_or_404(
-        request=request, public_id=public_id, purpose=Purpose.BOOK, action="booking.patient"
+    return get_patient_or_404(
+        Actor.from_request(request), public_id, Purpose.BOOK, action=Action.BOOKING_PATIENT
     )

@@ -6,23 +6,23 @@ from uuid import UUID
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
-from booking import diaries, releases
+from booking import diaries
 from booking.errors import IdempotencyKeyReused, SlotNotBookable, SlotTaken
-from booking.forms import BookingDetailsForm, new_idempotency_key, validate_uuid
+from booking.forms.bookings import BookingDetailsForm, new_idempotency_key
 from booking.models import Slot
-from booking.release_rules import OVERRIDABLE
-from booking.selectors import get_slot_for_booking_or_404, nearest_alternatives
-from booking.services.bookings import book_slot, may_override_rules
-from governance.access import Purpose
+from booking.release_rules.terms import OVERRIDABLE
+from booking.search import nearest_alternatives
+from booking.selectors import get_slot_for_booking_or_404
+from booking.services.bookings import book_slot, may_override_rules, refusal_to_book
+from core.ids import validate_uuid
+from governance.access import Purpose, find_patients
 from governance.audit import Actor
+from governance.decorators import staff_view
+from governance.forms import FindPatientForm
 from governance.permissions import Perm
-from patients.forms import FindPatientForm
-from patients.selectors import find_patients_for
-from practices.decorators import staff_view
 
 from ._patients import chosen_patient
 
@@ -44,7 +44,7 @@ def find_patient(request: HttpRequest) -> HttpResponse:
     form = FindPatientForm(request.GET if searching else None)
     results = None
     if searching and form.is_valid():
-        results = find_patients_for(request=request, purpose=Purpose.BOOK, **form.cleaned_data)
+        results = find_patients(Actor.from_request(request), Purpose.BOOK, **form.cleaned_data)
     context = {"form": form, "results": results, "slot": slot}
     return render(request, "booking/find_patient.html", context)
 
@@ -94,14 +94,7 @@ def book(request: HttpRequest, slot_id: UUID) -> HttpResponse:
             return redirect("booking:confirmation", booking_id=booking.public_id)
     elif request.method == "POST" and form.data.get("override"):
         # Overriding, but the details need fixing first: say again why the rules refuse.
-        verdict = releases.may_book(
-            slot=slot,
-            session=slot.session,
-            organisation=actor.membership.organisation,
-            now=timezone.now(),
-        )
-        if not verdict.allowed:
-            refusal = SlotNotBookable(verdict.reason, reason_code=verdict.code)
+        refusal = refusal_to_book(by=actor, slot=slot)
     offer_override = (
         refusal is not None
         and refusal.reason_code in OVERRIDABLE

@@ -11,27 +11,29 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from booking import diaries
 from booking.errors import BookingChanged, BookingError, InvalidBookingChange, SlotTaken
-from booking.forms import (
+from booking.forms.bookings import (
     AmendBookingForm,
     AttendanceForm,
     CancelBookingForm,
     RebookForm,
-    validate_uuid,
 )
 from booking.models import Booking
 from booking.selectors import get_slot_for_booking_or_404
 from booking.services import bookings as services
-from booking.services.bookings import TRANSITIONS
+from booking.services import managing
+from booking.services.managing import TRANSITIONS
+from core.ids import validate_uuid
+from governance.actions import Action
 from governance.audit import Actor
+from governance.decorators import staff_view
 from governance.permissions import Perm
-from practices.decorators import staff_view
 
 from .search import search_slots
 
 RELOAD = "Someone else changed this booking a moment ago. Check the booking below and try again."
 
 
-def _load(request: HttpRequest, booking_id: UUID, action: str = "booking.view") -> Booking:
+def _load(request: HttpRequest, booking_id: UUID, action: Action = Action.BOOKING_VIEW) -> Booking:
     return diaries.get_booking_for_or_404(
         actor=Actor.from_request(request), public_id=booking_id, action=action
     )
@@ -68,7 +70,7 @@ def booking_cancel(request: HttpRequest, booking_id: UUID) -> HttpResponse:
     form = CancelBookingForm(request.POST or None, initial={"version": booking.version})
     if request.method == "POST" and form.is_valid():
         try:
-            services.cancel_booking(
+            managing.cancel_booking(
                 by=Actor.from_request(request),
                 booking=booking,
                 reason=form.cleaned_data["reason"],
@@ -97,7 +99,7 @@ def booking_amend(request: HttpRequest, booking_id: UUID) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.amend_booking(
+            managing.amend_booking(
                 by=Actor.from_request(request),
                 booking=booking,
                 description=form.cleaned_data["description"],
@@ -127,7 +129,7 @@ def booking_attendance(request: HttpRequest, booking_id: UUID) -> HttpResponse:
         messages.error(request, "Choose what happened, then try again.")
     else:
         try:
-            changed = services.record_attendance(
+            changed = managing.record_attendance(
                 by=Actor.from_request(request),
                 booking=booking,
                 status=form.cleaned_data["status"],

@@ -7,11 +7,13 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from booking import diaries
-from booking.forms import DiaryForm, validate_uuid
+from booking.forms.diary import DiaryForm
+from core.ids import validate_uuid
+from governance.access import Purpose, audit_listing
+from governance.actions import Action
 from governance.audit import Actor
+from governance.decorators import staff_view
 from governance.permissions import Perm
-from patients.selectors import record_patient_search
-from practices.decorators import staff_view
 
 
 def _window(form: DiaryForm) -> diaries.Window:
@@ -20,16 +22,21 @@ def _window(form: DiaryForm) -> diaries.Window:
 
 def _audit_names_shown(request: HttpRequest, window: diaries.Window, days) -> None:
     """The day view names the patients booked: a list of patients is patient data."""
-    booked = sum(1 for day in days for s in day.sessions for row in s.slots if row.booking)
-    if window.view == diaries.DAY and booked:
-        record_patient_search(request=request, action="booking.diary", results=booked)
+    if window.view == diaries.DAY:
+        rows = [row for day in days for session in day.sessions for row in session.slots]
+        audit_listing(
+            Actor.from_request(request),
+            Purpose.BOOK,
+            action=Action.BOOKING_DIARY,
+            patients=diaries.patients_shown(rows),
+        )
 
 
 @staff_view(Perm.MANAGE_SESSIONS)
 @require_GET
 def practice_diary(request: HttpRequest) -> HttpResponse:
     window = _window(DiaryForm(request.GET))
-    days = diaries.practice_diary(practice=request.acting.organisation, window=window)
+    days = diaries.practice_diary(actor=Actor.from_request(request), window=window)
     _audit_names_shown(request, window, days)
     context = {"days": days, "window": window, "any_sessions": any(d.sessions for d in days)}
     return render(request, "booking/practice_diary.html", context)

@@ -1,19 +1,23 @@
 """Pooled search: free slots across the practices the acting organisation books into."""
 
+import datetime
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from booking import diaries
-from booking.forms import SlotSearchForm, cursor_for, read_cursor
-from booking.selectors import free_slots_for
+from booking.forms.search import SlotSearchForm
+from booking.search import free_slots_for
+from core.paging import SEARCH_PAGE_SIZE, InvalidCursor, decode_cursor, encode_cursor
 from governance.audit import Actor
+from governance.decorators import staff_view
 from governance.permissions import Perm
-from practices.decorators import staff_view
 
 from ._patients import chosen_patient
 
-PAGE_SIZE = 25
+# Signs the cursors of search pages, so that one cannot be used for another list.
+_CURSOR_SALT = "booking.slot-search"
 
 
 def search_slots(request: HttpRequest) -> dict:
@@ -28,18 +32,29 @@ def search_slots(request: HttpRequest) -> dict:
             start=start,
             end=end,
             filters=form.filters(),
-            limit=PAGE_SIZE + 1,
-            after=read_cursor(request.GET.get("after", "")),
+            limit=SEARCH_PAGE_SIZE + 1,
+            after=_after(request.GET.get("after", "")),
         )
-        slots = found[:PAGE_SIZE]
-        if len(found) > PAGE_SIZE:
-            next_page = cursor_for(slots[-1].start, slots[-1].pk)
+        slots = found[:SEARCH_PAGE_SIZE]
+        if len(found) > SEARCH_PAGE_SIZE:
+            next_page = encode_cursor(slots[-1].start, slots[-1].pk, salt=_CURSOR_SALT)
     return {
         "form": form,
         "slots": slots,
         "next_page": next_page,
         "first_page": not request.GET.get("after"),
     }
+
+
+def _after(cursor: str) -> tuple[datetime.datetime, int] | None:
+    """Where the page starts: after the slot the cursor names, or at the start of the window
+    when there is no cursor or it is not one we gave out (a page reloads from the start)."""
+    if not cursor:
+        return None
+    try:
+        return decode_cursor(cursor, salt=_CURSOR_SALT)
+    except InvalidCursor:
+        return None
 
 
 @staff_view(Perm.BOOK_FOR_PATIENTS)

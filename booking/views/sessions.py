@@ -11,15 +11,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from booking import diaries
-from booking.forms import PublishSessionForm, ReasonForm, ReleaseRulesForm
+from booking.forms.release_rules import ReleaseRulesForm
+from booking.forms.sessions import PublishSessionForm, ReasonForm
 from booking.models import Session, Slot
-from booking.releases import describe_rules
+from booking.release_rules.stored import describe_rules
 from booking.services import sessions
 from frontend.forms import apply_service_errors
+from governance.access import Purpose, audit_listing
+from governance.actions import Action
 from governance.audit import Actor
+from governance.decorators import staff_view
 from governance.permissions import Perm
-from patients.selectors import record_patient_search
-from practices.decorators import staff_view
 
 
 @staff_view(Perm.MANAGE_SESSIONS)
@@ -50,11 +52,16 @@ def session_publish(request: HttpRequest) -> HttpResponse:
 @require_GET
 def session_detail(request: HttpRequest, session_id: UUID) -> HttpResponse:
     session = diaries.get_practice_session_or_404(
-        practice=request.acting.organisation, public_id=session_id
+        actor=Actor.from_request(request), public_id=session_id
     )
     rows = diaries.session_rows(session)
     booked = [row.booking for row in rows if row.booking]
-    record_patient_search(request=request, action="booking.session", results=len(booked))
+    audit_listing(
+        Actor.from_request(request),
+        Purpose.BOOK,
+        action=Action.BOOKING_SESSION,
+        patients=diaries.patients_shown(rows),
+    )
     context = {
         "session": session,
         "rows": rows,
@@ -71,7 +78,7 @@ def session_rules(request: HttpRequest, session_id: UUID) -> HttpResponse:
     """Change who may book a published session's slots, from when, until when and how many.
     Bookings already made stand; free slots follow the new rules at once."""
     session = diaries.get_practice_session_or_404(
-        practice=request.acting.organisation, public_id=session_id
+        actor=Actor.from_request(request), public_id=session_id
     )
     if not _rules_can_change(session):
         return render(request, "booking/session_rules.html", {"session": session})
@@ -99,7 +106,7 @@ def _rules_can_change(session: Session) -> bool:
 @require_http_methods(["GET", "POST"])
 def session_cancel(request: HttpRequest, session_id: UUID) -> HttpResponse:
     session = diaries.get_practice_session_or_404(
-        practice=request.acting.organisation, public_id=session_id
+        actor=Actor.from_request(request), public_id=session_id
     )
     form = ReasonForm(
         request.POST or None,
@@ -133,11 +140,14 @@ def session_cancel(request: HttpRequest, session_id: UUID) -> HttpResponse:
 @require_GET
 def run_sheet(request: HttpRequest, session_id: UUID) -> HttpResponse:
     session = diaries.get_practice_session_or_404(
-        practice=request.acting.organisation, public_id=session_id
+        actor=Actor.from_request(request), public_id=session_id
     )
     rows = [row for row in diaries.session_rows(session) if row.state != Slot.Status.WITHDRAWN]
-    record_patient_search(
-        request=request, action="booking.run-sheet", results=sum(1 for r in rows if r.booking)
+    audit_listing(
+        Actor.from_request(request),
+        Purpose.BOOK,
+        action=Action.BOOKING_RUN_SHEET,
+        patients=diaries.patients_shown(rows),
     )
     return render(request, "booking/run_sheet.html", {"session": session, "rows": rows})
 

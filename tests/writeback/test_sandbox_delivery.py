@@ -9,11 +9,11 @@ from celery import current_app
 from django.utils import timezone
 
 from booking.models import Booking, Slot
-from booking.services import bookings
+from booking.services import bookings, managing
 from practices.models import ClinicalSystemLink
 from tests.factories import SiteFactory
 from tests.governance.helpers import actor_for
-from tests.gpconnect.harness import PRACTICE, running_sandbox
+from tests.gpconnect.sandbox.harness import PRACTICE, running_sandbox
 from writeback import slot_import, tasks
 from writeback.models import WriteBackMessage
 
@@ -78,7 +78,7 @@ def test_an_amendment_reaches_the_practices_appointment_book(
     assert _deliver(booking, Op.BOOK) == State.CONFIRMED
     assert _in_the_practice_book(sandbox, booking)["description"] == "Blood pressure review"
 
-    bookings.amend_booking(
+    managing.amend_booking(
         by=actor_for(hub_receptionist),
         booking=booking,
         description="Medication review",
@@ -109,7 +109,7 @@ def test_an_amendment_made_before_the_booking_arrived_follows_it(
         patient=patient_a,
         description="Blood pressure review",
     )
-    bookings.amend_booking(
+    managing.amend_booking(
         by=actor_for(hub_receptionist),
         booking=booking,
         description="Blood pressure review",

@@ -8,15 +8,15 @@ from celery import current_app
 from django.utils import timezone
 
 from booking.models import Booking, Session, Slot
-from booking.selectors import free_slots_for
+from booking.search import free_slots_for
 from booking.services import bookings
-from booking.slot_generation import LONDON
+from core.time import LONDON
 from practices.clinical_systems import links
 from practices.clinical_systems.base import PracticeSlot, Unavailable
 from practices.models import ClinicalSystemLink, Clinician
 from tests.factories import ClinicianFactory, SiteFactory
 from tests.governance.helpers import actor_for
-from tests.practices.fake_clinical_system import FakeClinicalSystem
+from tests.practices.clinical_systems.fake import FakeClinicalSystem
 from writeback import slot_import, tasks
 from writeback.problems import vanished_bookings_for
 

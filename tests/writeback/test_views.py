@@ -18,7 +18,7 @@ from practices.clinical_systems.base import SlotConflict, Unavailable
 from practices.models import ClinicalSystemLink
 from tests.factories import PatientFactory
 from tests.governance.helpers import actor_for
-from tests.practices.fake_clinical_system import FakeClinicalSystem
+from tests.practices.clinical_systems.fake import FakeClinicalSystem
 from tests.writeback.builders import write_back_problem_at
 from writeback import tasks
 from writeback.models import WriteBackMessage
@@ -363,7 +363,7 @@ def test_publishing_a_session_while_the_link_is_on_explains_why_not(
     client_for, practice_manager_a, practice_a
 ):
     from booking.models import Session
-    from tests.booking.test_views_sessions import _session_form
+    from tests.booking.views.test_sessions import _session_form
     from tests.factories import SiteFactory
 
     site = SiteFactory(organisation=practice_a)

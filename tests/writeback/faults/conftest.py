@@ -14,7 +14,7 @@ import pytest
 from django.utils import timezone
 
 from booking.models import Booking, Slot
-from booking.services import bookings
+from booking.services import bookings, managing
 from governance.models import Scope
 from practices.models import ClinicalSystemLink
 from tests.factories import PatientFactory, SiteFactory
@@ -117,12 +117,12 @@ class LinkedPractice:
         return made
 
     def cancel(self, booking: Booking) -> Booking:
-        return bookings.cancel_booking(
+        return managing.cancel_booking(
             by=actor_for(self.receptionist), booking=booking, reason="Patient is better"
         )
 
     def amend(self, booking: Booking, *, description: str, comment: str) -> Booking:
-        return bookings.amend_booking(
+        return managing.amend_booking(
             by=actor_for(self.receptionist),
             booking=booking,
             description=description,

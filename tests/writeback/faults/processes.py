@@ -150,6 +150,11 @@ class Sandbox:
     def ledger(self, ods: str) -> list[dict]:
         return self._get(f"/_ledger?practice={ods}")["appointments"]
 
+    def requests(self, interaction: str) -> list[dict]:
+        """The recent GP Connect requests of one interaction, as the sandbox logged them."""
+        found = self._get("/_requests")["requests"]
+        return [r for r in found if r["interaction"] == interaction]
+
     def stop(self) -> None:
         _stop(self.process)
         self.log.close()
@@ -168,10 +173,11 @@ def database_url_for_workers() -> str:
 
 
 class CeleryWorker:
-    """`celery -A config worker` (a real worker and its prefork pool) and `celery beat`
-    beside it, with write-back timings short enough for a test."""
+    """`celery -A config worker` and `celery beat` beside it, with write-back timings short
+    enough for a test. The worker runs as production does (config/celery.py): one process,
+    Celery's threads pool, `concurrency` deliveries in flight at once."""
 
-    def __init__(self, workdir: Path, broker_url: str, *, concurrency: int = 2, **env) -> None:
+    def __init__(self, workdir: Path, broker_url: str, *, concurrency: int = 8, **env) -> None:
         self.workdir = workdir
         self.broker_url = broker_url
         self.concurrency = concurrency
@@ -196,7 +202,7 @@ class CeleryWorker:
         self.process = self._spawn(
             "worker",
             "--pool",
-            "prefork",
+            "threads",
             "--concurrency",
             str(self.concurrency),
             "--hostname",
@@ -230,15 +236,9 @@ class CeleryWorker:
         finally:
             log.close()
 
-    def pool_pids(self) -> list[int]:
-        """The prefork pool's processes (the worker's children)."""
-        found = subprocess.run(
-            ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True, check=False
-        )
-        return [int(pid) for pid in found.stdout.split()]
-
     def kill(self) -> None:
-        """SIGKILL to the worker and its pool: no warm shutdown, no acknowledgements."""
+        """SIGKILL to the worker, and every delivery in flight in its threads: no warm
+        shutdown, no acknowledgements."""
         _stop(self.process, signal.SIGKILL)
 
     def stop(self) -> None:

@@ -1,12 +1,11 @@
 """Write-back under real faults, with real processes: Redis stopped while bookings are made, a
 worker killed with SIGKILL in the middle of delivering, a practice system answering half its
 calls with 503, a response dropped after the practice booked, and a slot the practice filled
-itself; and an amendment reaching the practice's book. Each compares the hub's bookings with
-the sandbox's ledger: zero lost, zero duplicated. The bookings each drove are reported at the
-end of the run."""
+itself; an amendment reaching the practice's book; and one worker process with many
+deliveries in flight at once. Each compares the hub's bookings with the sandbox's ledger:
+zero lost, zero duplicated. The bookings each drove are reported at the end of the run."""
 
-import os
-import signal
+import datetime
 import time
 
 import pytest
@@ -52,12 +51,12 @@ def test_a_worker_killed_mid_delivery_loses_and_duplicates_nothing(
     started = time.monotonic()
     sandbox.control(latency_ms=250)
     linked_practice.book(16)
-    # First the pool's processes, mid-call: the worker starts new ones and the broker gets
-    # the task back (reject_on_worker_lost); the message waits out its lease.
+    # The worker, mid-call, with deliveries in flight in its threads: nothing acknowledged,
+    # nothing handed back; each message waits out its lease, then the sweep sends it again.
     wait_for(_delivering, timeout=30, what="a delivery in progress", every=0.02)
-    for pid in worker.pool_pids():
-        os.kill(pid, signal.SIGKILL)
-    # Then the whole worker, mid-call: nothing acknowledged, nothing handed back.
+    worker.kill()
+    worker.start()
+    # And again, once the new worker is delivering.
     wait_for(_delivering, timeout=30, what="another delivery in progress", every=0.02)
     worker.kill()
     linked_practice.book(8)  # while no worker runs at all
@@ -133,3 +132,24 @@ def test_an_amendment_reaches_the_practices_appointment_book(
     details = {a["reference"]: (a["description"], a["comment"]) for a in ledger}
     assert details[str(made[1].public_id)] == ("Medication review", "Needs an interpreter (Polish)")
     assert details[str(made[0].public_id)] == ("Review", "")  # the others are as booked
+
+
+def test_one_worker_process_has_many_deliveries_in_flight_at_once(
+    linked_practice, worker, sandbox, record_property
+):
+    """A delivery mostly waits on the practice system: the worker's threads wait together."""
+    started = time.monotonic()
+    sandbox.control(latency_ms=250)
+    linked_practice.book(16)
+    settle(timeout=60)
+    compare_with_ledger(linked_practice, record_property, started)
+    arrivals = sorted(
+        datetime.datetime.fromisoformat(r["at"]) for r in sandbox.requests("book_appointment")
+    )
+    # Each call takes at least 250 ms: one delivery at a time would send one book a window.
+    most_in_one_window = max(
+        sum(1 for later in arrivals if later - first < datetime.timedelta(milliseconds=250))
+        for first in arrivals
+    )
+    assert len(arrivals) == 16
+    assert most_in_one_window >= 4, arrivals

@@ -1,10 +1,11 @@
-"""Applying release rules to stored slots: the bridge between the models and the pure
-rules in `release_rules.py`.
+"""The release rules applied to what is stored: sessions' `ReleaseRule` rows, slots, and the
+organisations that search and book.
 
 Each slot stores, per audience, the window in which it is open; search filters on those
 columns. Slots whose rules name ODS codes or organisation types are marked `restricted`
 and checked one by one. Booking always asks the pure rules again, under the session lock,
-with the quota counts.
+with the quota counts. Search and booking see an organisation as the same searcher
+(`searcher_for`), so a slot search offers is one booking accepts.
 """
 
 import datetime
@@ -12,12 +13,11 @@ import json
 from collections.abc import Callable, Iterable
 
 from django.db import connection
-from django.utils import timezone
 
-from booking import release_rules as rr
 from booking.models import Audience, Booking, ReleaseRule, Session, Slot
-from booking.slot_generation import LONDON
+from booking.release_rules import decisions, terms
 from core.db import prepared_cursor
+from core.time import london_date, london_day_end, london_day_start
 from practices.models import Organisation
 
 AUDIENCE_COLUMNS = {
@@ -28,18 +28,45 @@ AUDIENCE_COLUMNS = {
 _LONG_AGO = datetime.timedelta(days=3650)
 RELEASE_COLUMNS = (*(c for pair in AUDIENCE_COLUMNS.values() for c in pair), "restricted")
 
+# Which audience each kind of organisation searches and books as. Practices book their own
+# slots (and other practices' through the hub); urgent care has releases of its own; every
+# other partner (care homes, community services) books as the hub does: through a booking
+# agreement, into slots released to the hub.
+_AUDIENCE_OF_KIND = {
+    Organisation.Kind.GP_PRACTICE: Audience.PRACTICE,
+    Organisation.Kind.HUB: Audience.HUB,
+    Organisation.Kind.URGENT_CARE: Audience.URGENT_CARE,
+    Organisation.Kind.CARE_HOME: Audience.HUB,
+    Organisation.Kind.COMMUNITY: Audience.HUB,
+}
 
-def pure_rule(row: ReleaseRule) -> rr.ReleaseRule:
+
+def audience_for(organisation: Organisation) -> Audience:
+    """The audience an organisation searches and books as: one answer for both."""
+    return _AUDIENCE_OF_KIND.get(organisation.kind, Audience.HUB)
+
+
+def searcher_for(organisation: Organisation) -> terms.Searcher:
+    """The organisation as the rules see it: its audience, ODS code and kind."""
+    return terms.Searcher(
+        audience=terms.Audience(audience_for(organisation)),
+        ods_code=organisation.ods_code,
+        organisation_type=organisation.kind,
+    )
+
+
+def as_release(row: ReleaseRule) -> terms.Release:
+    """A stored rule in the pure rules' terms."""
     if row.opens == ReleaseRule.Opens.BEFORE_START:
-        opening = rr.OpensBefore(datetime.timedelta(minutes=row.opens_minutes_before or 0))
+        opening = terms.OpensBefore(datetime.timedelta(minutes=row.opens_minutes_before or 0))
     elif row.opens == ReleaseRule.Opens.ON_DAY:
-        opening = rr.OpensOnDay(
+        opening = terms.OpensOnDay(
             days_before=row.opens_days_before or 0, at=row.opens_time or datetime.time(0)
         )
     else:
         opening = None
-    return rr.ReleaseRule(
-        audience=rr.Audience(row.audience),
+    return terms.Release(
+        audience=terms.Audience(row.audience),
         opens=opening,
         cut_off=datetime.timedelta(minutes=row.cut_off_minutes),
         ods_codes=frozenset(row.ods_codes),
@@ -49,37 +76,28 @@ def pure_rule(row: ReleaseRule) -> rr.ReleaseRule:
     )
 
 
-def facts(
+def slot_facts(
     *,
     start: datetime.datetime,
     practice_ods: str,
     rules: Iterable[ReleaseRule],
     blocked: bool = False,
-) -> rr.SlotFacts:
-    return rr.SlotFacts(
+) -> terms.SlotFacts:
+    """What the pure rules need to know about a slot with these stored rules."""
+    return terms.SlotFacts(
         start=start,
         practice_ods=practice_ods,
         blocked=blocked,
-        rules=tuple(pure_rule(row) for row in rules),
-    )
-
-
-def searcher_for(organisation: Organisation) -> rr.Searcher:
-    audience = {
-        Organisation.Kind.HUB: rr.Audience.HUB,
-        Organisation.Kind.URGENT_CARE: rr.Audience.URGENT_CARE,
-    }.get(organisation.kind, rr.Audience.PRACTICE)
-    return rr.Searcher(
-        audience=audience, ods_code=organisation.ods_code, organisation_type=organisation.kind
+        rules=tuple(as_release(row) for row in rules),
     )
 
 
 def release_columns(rules: Iterable[ReleaseRule], start: datetime.datetime) -> dict:
     """The per-audience windows (and the restricted flag) to store on a slot."""
-    slot = facts(start=start, practice_ods="", rules=rules)
+    slot = slot_facts(start=start, practice_ods="", rules=rules)
     columns: dict = {"restricted": False}
     for audience, (opens_column, closes_column) in AUDIENCE_COLUMNS.items():
-        window = rr.release_window(slot, rr.Audience(audience))
+        window = decisions.release_window(slot, terms.Audience(audience))
         # "Open as soon as published" comes back as the beginning of time; store a date
         # that every database and every timezone conversion can hold.
         columns[opens_column] = max(window.opens, start - _LONG_AGO) if window else None
@@ -143,23 +161,21 @@ def _from_db(column: str, value):
     return value
 
 
-def quota_use(*, session: Session, slot: Slot, organisation: Organisation) -> rr.QuotaUse:
+def quota_use(*, session: Session, slot: Slot, organisation: Organisation) -> terms.QuotaUse:
     """Live bookings this organisation holds in the session, and at this practice on that
     local day. Inside a transaction, it first takes a lock on the practice's day, held to
     commit, so that two bookings cannot both take the last place of a quota."""
-    local_day = timezone.localtime(slot.start, LONDON).date()
+    local_day = london_date(slot.start)
     _lock_practice_day(slot.practice_id, local_day)
     live = Booking.objects.filter(booking_organisation=organisation).exclude(
         status=Booking.Status.CANCELLED
     )
-    day_start = datetime.datetime.combine(local_day, datetime.time(0), LONDON)
-    day_end = datetime.datetime.combine(
-        local_day + datetime.timedelta(days=1), datetime.time(0), LONDON
-    )
-    return rr.QuotaUse(
+    return terms.QuotaUse(
         in_session=live.filter(slot__session=session).count(),
         on_day=live.filter(
-            slot__practice_id=slot.practice_id, start__gte=day_start, start__lt=day_end
+            slot__practice_id=slot.practice_id,
+            start__gte=london_day_start(local_day),
+            start__lt=london_day_end(local_day),
         ).count(),
     )
 
@@ -178,7 +194,7 @@ def _lock_practice_day(practice_id: int, day: datetime.date) -> None:
         )
 
 
-def may_book(
+def check_booking(
     *,
     slot: Slot,
     session: Session,
@@ -186,10 +202,11 @@ def may_book(
     now: datetime.datetime,
     override: bool = False,
     rules: list[ReleaseRule] | None = None,
-) -> rr.Verdict:
-    """May `organisation` book the slot now? `rules`: the session's, if already read."""
+) -> terms.Verdict:
+    """May `organisation` book the stored slot now, quotas counted? `rules`: the session's,
+    if already read."""
     rules = rules_of([session.pk]) if rules is None else rules
-    slot_facts = facts(
+    facts = slot_facts(
         start=slot.start,
         practice_ods=slot.practice.ods_code,
         rules=rules,
@@ -199,30 +216,32 @@ def may_book(
     used = (
         quota_use(session=session, slot=slot, organisation=organisation)
         if needs_counts
-        else rr.QuotaUse()
+        else terms.QuotaUse()
     )
-    return rr.may_book(slot_facts, searcher_for(organisation), now, used=used, override=override)
+    return decisions.may_book(facts, searcher_for(organisation), now, used=used, override=override)
 
 
 def seen_by(
     organisation: Organisation, now: datetime.datetime, rules: Iterable[ReleaseRule]
 ) -> Callable[[datetime.datetime, int, str], bool]:
     """May this organisation see these sessions' slots in search, now? For a page of search:
-    each session's rules become pure rules once. The answer takes a slot's start, its
+    each session's rules become releases once. The answer takes a slot's start, its
     session's id and its practice's ODS code."""
     searcher = searcher_for(organisation)
-    by_session: dict[int, list[rr.ReleaseRule]] = {}
+    by_session: dict[int, list[terms.Release]] = {}
     for row in rules:
-        by_session.setdefault(row.session_id, []).append(pure_rule(row))
-    pure = {session: tuple(found) for session, found in by_session.items()}
+        by_session.setdefault(row.session_id, []).append(as_release(row))
+    releases = {session: tuple(found) for session, found in by_session.items()}
 
     def sees(start: datetime.datetime, session_id: int, practice_ods: str) -> bool:
-        slot = rr.SlotFacts(start=start, practice_ods=practice_ods, rules=pure.get(session_id, ()))
-        return rr.may_see(slot, searcher, now).allowed
+        slot = terms.SlotFacts(
+            start=start, practice_ods=practice_ods, rules=releases.get(session_id, ())
+        )
+        return decisions.may_see(slot, searcher, now).allowed
 
     return sees
 
 
 def describe_rules(rules: Iterable[ReleaseRule]) -> list[str]:
     """Each rule in words, for the diary: "Released to urgent care from 8am on the day"."""
-    return [pure_rule(row).describe() for row in rules]
+    return [as_release(row).describe() for row in rules]

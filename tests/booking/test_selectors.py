@@ -1,6 +1,8 @@
-"""A booking starts by loading its slot, and through the API its patient, with lookups
-compiled once (core.db.CompiledLookup): what they load must be what the ORM loads."""
+"""Booking's reads: the practices an organisation pools with, as search's written-out
+statement reads them, and the slot a booking starts from, loaded by a lookup compiled once
+(core.db.CompiledLookup), which must load what the ORM loads."""
 
+import datetime
 import uuid
 
 import pytest
@@ -71,3 +73,43 @@ def test_a_compiled_lookup_converts_values_as_the_orm_does(publish):
     assert found.ods_codes == ["A10001"] and found.organisation_types == []
     assert _values(found) == _values(ReleaseRule.objects.get(pk=rule.pk))
     assert found.session == session
+
+
+def test_pooled_practice_keys_are_the_pooled_practices(
+    hub, ae_department, practice_a, practice_b, practice_manager_a
+):
+    """pooled_practice_ids writes out the query pooled_practices defines: the same practices
+    for a hub (members only), an urgent care partner and a practice, whatever the state,
+    dates and scope of their agreements."""
+    from booking.selectors import pooled_practice_ids, pooled_practices
+    from governance.models import Scope, SharingAgreement
+    from tests.factories import PracticeFactory
+    from tests.governance.helpers import agreement
+
+    def same(organisation) -> list[int]:
+        keys = pooled_practice_ids(organisation)
+        assert keys == sorted(pooled_practices(organisation).values_list("pk", flat=True))
+        return keys
+
+    assert same(hub) == [] and same(ae_department) == []
+    outsider = PracticeFactory(ods_code="C30003")  # not a member of the hub
+    for practice in (practice_a, outsider):
+        for partner in (hub, ae_department):
+            agreement(practice, partner, Scope.BOOKING, by=practice_manager_a)
+    lapsed = agreement(practice_b, hub, Scope.BOOKING, by=practice_manager_a, days=-1)
+    agreement(practice_b, hub, Scope.RECORD_VIEW, by=practice_manager_a)  # not for booking
+    agreement(
+        practice_b,
+        ae_department,
+        Scope.BOOKING,
+        by=practice_manager_a,
+        status=SharingAgreement.Status.PROPOSED,
+    )
+    agreement(hub, ae_department, Scope.BOOKING, by=practice_manager_a)  # a hub is no practice
+
+    assert same(hub) == [practice_a.pk]
+    assert same(ae_department) == sorted([practice_a.pk, outsider.pk])
+    assert same(practice_b) == [practice_b.pk]
+    lapsed.ends_on = lapsed.starts_on + datetime.timedelta(days=30)  # renewed
+    lapsed.save(update_fields=["ends_on"])
+    assert same(hub) == sorted([practice_a.pk, practice_b.pk])

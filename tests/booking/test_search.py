@@ -1,10 +1,11 @@
-"""free_slots_for looks at up to twice a page of candidates, as restricted slots may be
-hidden; the second half is read only when the first hid one."""
+"""Free-slot search: free_slots_for looks at up to twice a page of candidates, as restricted
+slots may be hidden, the second half only when the first hid one; and its statement
+written out for PostgreSQL reads what the ORM query reads."""
 
 import datetime
 
 from booking.models import Audience
-from booking.selectors import free_slots_for
+from booking.search import free_slots_for
 from booking.services.sessions import RuleSpec
 from tests.governance.helpers import actor_for
 
@@ -61,7 +62,7 @@ def test_search_statement_on_postgresql_reads_what_the_orm_query_reads(
     """Search runs a hand-written statement on PostgreSQL and the ORM query elsewhere: the
     two give the same rows, in the same order, for every filter, audience and page."""
     from booking.models import DeliveryChannel, Slot
-    from booking.selectors import SlotFilters, _Page, _page_rows_orm, _page_rows_sql
+    from booking.search import SlotFilters, _Page, _page_rows_orm, _page_rows_sql
     from practices.models import Clinician
 
     everyone = (OPEN, RuleSpec(audience=Audience.URGENT_CARE), RuleSpec(audience=Audience.ONLINE))
@@ -122,76 +123,3 @@ def test_search_statement_on_postgresql_reads_what_the_orm_query_reads(
                     if everything:  # released to the hub: all but the blocked slot
                         assert len(expected) == len(slots) - 1
     assert seen > 1000
-
-
-def test_pooled_practice_keys_are_the_pooled_practices(
-    hub, ae_department, practice_a, practice_b, practice_manager_a
-):
-    """pooled_practice_ids writes out the query pooled_practices defines: the same practices
-    for a hub (members only), an urgent care partner and a practice, whatever the state,
-    dates and scope of their agreements."""
-    from booking.selectors import pooled_practice_ids, pooled_practices
-    from governance.models import Scope, SharingAgreement
-    from tests.factories import PracticeFactory
-    from tests.governance.helpers import agreement
-
-    def same(organisation) -> list[int]:
-        keys = pooled_practice_ids(organisation)
-        assert keys == sorted(pooled_practices(organisation).values_list("pk", flat=True))
-        return keys
-
-    assert same(hub) == [] and same(ae_department) == []
-    outsider = PracticeFactory(ods_code="C30003")  # not a member of the hub
-    for practice in (practice_a, outsider):
-        for partner in (hub, ae_department):
-            agreement(practice, partner, Scope.BOOKING, by=practice_manager_a)
-    lapsed = agreement(practice_b, hub, Scope.BOOKING, by=practice_manager_a, days=-1)
-    agreement(practice_b, hub, Scope.RECORD_VIEW, by=practice_manager_a)  # not for booking
-    agreement(
-        practice_b,
-        ae_department,
-        Scope.BOOKING,
-        by=practice_manager_a,
-        status=SharingAgreement.Status.PROPOSED,
-    )
-    agreement(hub, ae_department, Scope.BOOKING, by=practice_manager_a)  # a hub is no practice
-
-    assert same(hub) == [practice_a.pk]
-    assert same(ae_department) == sorted([practice_a.pk, outsider.pk])
-    assert same(practice_b) == [practice_b.pk]
-    lapsed.ends_on = lapsed.starts_on + datetime.timedelta(days=30)  # renewed
-    lapsed.save(update_fields=["ends_on"])
-    assert same(hub) == sorted([practice_a.pk, practice_b.pk])
-
-
-def test_booking_reads_a_sessions_rules_as_the_orm_does(publish):
-    """Booking reads a session's rules with a statement of its own; every kind of rule comes
-    back as the ORM gives it."""
-    from booking import releases
-    from booking.models import ReleaseRule
-
-    [session] = publish(
-        rules=(
-            OPEN,
-            RuleSpec(
-                audience=Audience.URGENT_CARE,
-                opens=ReleaseRule.Opens.ON_DAY,
-                opens_days_before=1,
-                opens_time=datetime.time(8, 30),
-                cut_off_minutes=30,
-                organisation_types=("urgent-care",),
-                quota_per_session=2,
-            ),
-            RuleSpec(
-                audience=Audience.ONLINE,
-                opens=ReleaseRule.Opens.BEFORE_START,
-                opens_minutes_before=2880,
-                ods_codes=("A10001", "B20002"),
-                quota_per_day=3,
-            ),
-        )
-    )
-
-    expected = [releases.pure_rule(rule) for rule in session.rules.order_by("id")]
-    assert [releases.pure_rule(rule) for rule in releases.rules_of([session.pk])] == expected
-    assert len(expected) == 3

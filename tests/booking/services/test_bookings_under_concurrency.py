@@ -1,5 +1,5 @@
 """Concurrent booking on real PostgreSQL: exactly one booking per slot, quotas never
-exceeded."""
+exceeded, no clinician booked twice at one time."""
 
 import datetime
 import random
@@ -8,12 +8,14 @@ from collections import Counter
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from booking.errors import SlotNotBookable, SlotTaken
-from booking.models import Audience, Booking
+from booking.models import Audience, Booking, DeliveryChannel
 from booking.services import bookings
-from booking.services.sessions import RuleSpec
-from tests.factories import PatientFactory
+from booking.services.sessions import RuleSpec, publish_sessions
+from practices.models import Clinician
+from tests.factories import ClinicianFactory, PatientFactory, SiteFactory
 from tests.governance.helpers import actor_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -105,3 +107,68 @@ def test_a_day_quota_holds_across_sessions_under_concurrency(
 
     assert outcomes == {"booked": 3, "quota-reached": len(slots) - 3}, outcomes
     assert Booking.objects.exclude(status=Booking.Status.CANCELLED).count() == 3
+
+
+def test_one_clinician_is_never_booked_twice_at_once_across_sessions(
+    hub_receptionist, hub_books_for_a, practice_a, practice_manager_a
+):
+    """The same GP runs two overlapping sessions at two sites (a rota mistake). Hub
+    receptionists book overlapping slots of the two sessions at the same moment: for each
+    overlapping pair exactly one booking stands. Nothing in Python compares clinicians'
+    bookings; the exclusion constraint (booking migration 0002) decides."""
+    doctor = ClinicianFactory(organisation=practice_a, job_role=Clinician.JobRole.GP)
+    day = timezone.localdate() + datetime.timedelta(days=2)
+
+    def session_from(start: datetime.time):
+        return publish_sessions(
+            by=actor_for(practice_manager_a),
+            site=SiteFactory(organisation=practice_a),
+            clinician=doctor,
+            practitioner_role=Clinician.JobRole.GP,
+            session_type="GP extended access",
+            slot_type="Routine appointment",
+            delivery_channel=DeliveryChannel.IN_PERSON,
+            first_date=day,
+            start_time=start,
+            end_time=datetime.time(20, 0),
+            slot_minutes=15,
+            weeks=1,
+            rules=(RuleSpec(audience=Audience.HUB),),
+        )[0]
+
+    first = list(session_from(datetime.time(18, 30)).slots.order_by("start"))
+    second = list(session_from(datetime.time(18, 35)).slots.order_by("start"))
+    # 18:30-18:45 with 18:35-18:50, 19:00-19:15 with 19:05-19:20, 19:30 with 19:35: each
+    # pair overlaps, and no slot of one pair overlaps a slot of another.
+    pairs = [(first[i], second[i]) for i in (0, 2, 4)]
+    patients = PatientFactory.create_batch(2 * len(pairs), registered_practice=practice_a)
+    actor = actor_for(hub_receptionist)
+    outcomes: dict = {}
+    start = threading.Barrier(2 * len(pairs))
+
+    def attempt(slot, patient) -> None:
+        try:
+            start.wait()
+            try:
+                bookings.book_slot(by=actor, slot=slot, patient=patient)
+                outcomes[slot.pk] = "booked"
+            except SlotTaken:
+                outcomes[slot.pk] = "taken"
+            except Exception as error:  # anything else would be a 5xx
+                outcomes[slot.pk] = f"error: {type(error).__name__}: {error}"
+        finally:
+            connection.close()
+
+    attempts = [slot for pair in pairs for slot in pair]
+    workers = [
+        threading.Thread(target=attempt, args=pair) for pair in zip(attempts, patients, strict=True)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+
+    for one, other in pairs:
+        assert sorted([outcomes[one.pk], outcomes[other.pk]]) == ["booked", "taken"], outcomes
+    live = Booking.objects.filter(clinician=doctor).exclude(status=Booking.Status.CANCELLED)
+    assert live.count() == len(pairs)

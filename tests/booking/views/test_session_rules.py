@@ -13,7 +13,7 @@ from booking.errors import SlotNotBookable
 from booking.models import Audience, Booking, ReleaseRule, Session
 from booking.services import bookings, sessions
 from booking.services.sessions import RuleSpec
-from booking.slot_generation import LONDON
+from core.time import LONDON
 from governance.models import AuditEvent
 from tests.conftest import HUB_NOW
 from tests.factories import SiteFactory

@@ -4,7 +4,6 @@ the "Change details" page and the API operation, each guarded by the booking's v
 import datetime
 
 import pytest
-from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
@@ -13,7 +12,8 @@ from rest_framework.test import APIClient
 
 from booking.errors import BookingChanged, InvalidBookingChange
 from booking.models import Booking
-from booking.services import bookings
+from booking.services import bookings, managing
+from core.errors import NotFound
 from governance.models import AuditEvent
 from tests.governance.helpers import actor_for
 
@@ -32,7 +32,7 @@ def booking(publish, hub_receptionist, hub_books_for_a, patient_a) -> Booking:
 
 def _amend(user, booking, **changes) -> Booking:
     fields = {"description": booking.description, "comment": booking.comment, **changes}
-    return bookings.amend_booking(by=actor_for(user), booking=booking, **fields)
+    return managing.amend_booking(by=actor_for(user), booking=booking, **fields)
 
 
 # The service -------------------------------------------------------------------------------
@@ -95,7 +95,7 @@ def test_a_cancelled_or_past_appointment_cannot_be_amended(hub_receptionist, boo
         _amend(hub_receptionist, booking, comment="Too late")
     Booking.objects.filter(pk=booking.pk).update(start=timezone.now() + datetime.timedelta(days=1))
     booking.refresh_from_db()
-    bookings.cancel_booking(by=actor_for(hub_receptionist), booking=booking, reason="Better")
+    managing.cancel_booking(by=actor_for(hub_receptionist), booking=booking, reason="Better")
     booking.refresh_from_db()
     with pytest.raises(InvalidBookingChange, match="still to come"):
         _amend(hub_receptionist, booking, comment="Cancelled")
@@ -112,7 +112,7 @@ def test_the_slots_practice_may_amend_and_another_practice_may_not(
     booking, receptionist_practice_a, receptionist_practice_b
 ):
     _amend(receptionist_practice_a, booking, comment="Clinician asks for a urine sample")
-    with pytest.raises(Http404):
+    with pytest.raises(NotFound):
         _amend(receptionist_practice_b, booking, comment="Not ours")
     booking.refresh_from_db()
     assert booking.comment == "Clinician asks for a urine sample"
@@ -132,7 +132,7 @@ def test_the_booking_page_links_to_change_details(client_for, hub_receptionist, 
 
 
 def test_a_cancelled_booking_offers_no_change(client_for, hub_receptionist, booking):
-    bookings.cancel_booking(by=actor_for(hub_receptionist), booking=booking, reason="Better")
+    managing.cancel_booking(by=actor_for(hub_receptionist), booking=booking, reason="Better")
     detail = client_for(hub_receptionist).get(reverse("booking:booking", args=[booking.public_id]))
     assert _page(booking).encode() not in detail.content
 
@@ -261,7 +261,7 @@ def test_the_api_checks_the_details_field_by_field(hub_receptionist, booking, bo
 
 
 def test_the_api_refuses_to_amend_a_cancelled_booking_with_422(hub_receptionist, booking):
-    bookings.cancel_booking(by=actor_for(hub_receptionist), booking=booking, reason="Better")
+    managing.cancel_booking(by=actor_for(hub_receptionist), booking=booking, reason="Better")
     response = _api(hub_receptionist).post(
         _amend_url(booking), {"comment": "Too late", "version": 2}, format="json"
     )

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from booking.forms import ReleaseRulesForm
+from booking.forms.release_rules import ReleaseRulesForm
 from booking.models import Audience, ReleaseRule
 from booking.services.sessions import RuleSpec, _rule_fields
 
