@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from frontend.forms import NHSDateField, NHSForm, NHSFormMixin
-from governance.models import AuditEvent, BreakGlass, Consent, Scope
+from governance.models import AuditEvent, BreakGlass, Consent, Review, Scope
 from patients.nhs_number import normalise_nhs_number
 from practices.models import Organisation, role_choices_for
 from practices.ods import normalise_ods_code
@@ -46,6 +46,34 @@ class ConsentForm(NHSForm):
     )
 
 
+class FindPatientForm(NHSForm):
+    """Find a patient the way they are asked for: NHS number, or surname and date of birth."""
+
+    nhs_number = forms.CharField(
+        label="NHS number",
+        max_length=14,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "class": "nhsuk-input--width-10"}
+        ),
+    )
+    family_name = forms.CharField(label="Last name", max_length=100, required=False)
+    date_of_birth = NHSDateField(
+        label="Date of birth", required=False, help_text="For example, 27 3 1957"
+    )
+
+    def clean_nhs_number(self) -> str:
+        raw = self.cleaned_data["nhs_number"]
+        return normalise_nhs_number(raw) if raw.strip() else ""
+
+    def clean(self):
+        data = super().clean()
+        by_name = data.get("family_name") and data.get("date_of_birth")
+        if not self.errors and not data.get("nhs_number") and not by_name:
+            raise forms.ValidationError("Enter an NHS number, or a last name and date of birth.")
+        return data
+
+
 class BreakGlassForm(NHSForm):
     nhs_number = forms.CharField(
         label="NHS number",
@@ -71,6 +99,29 @@ class BreakGlassForm(NHSForm):
         label="Your password",
         help_text="To confirm it is you.",
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def clean_nhs_number(self) -> str:
+        return normalise_nhs_number(self.cleaned_data["nhs_number"])
+
+
+class RelationshipClaimForm(NHSForm):
+    nhs_number = forms.CharField(
+        label="NHS number",
+        max_length=14,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "class": "nhsuk-input--width-10"}
+        ),
+    )
+    reason = forms.CharField(
+        label="How are you caring for the patient?",
+        error_messages={"required": "Say how you are caring for the patient"},
+        max_length=500,
+        help_text=(
+            "For example, they are in front of me at the walk-in centre. It goes to the "
+            "patient's practice, who will review it."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def clean_nhs_number(self) -> str:
@@ -195,12 +246,16 @@ class AccessGrantForm(NHSForm):
         return data
 
 
-class BreakGlassReviewForm(NHSForm):
+class AccessReviewForm(NHSForm):
+    """The patient's practice reviews access on no ordinary basis: break-glass, or a care
+    relationship."""
+
     outcome = forms.ChoiceField(
         label="Was this access appropriate?",
+        error_messages={"required": "Select whether this access was appropriate"},
         choices=[
-            (BreakGlass.Review.APPROPRIATE, "Yes, it was appropriate"),
-            (BreakGlass.Review.REFERRED, "No, refer it for investigation"),
+            (Review.APPROPRIATE, "Yes, it was appropriate"),
+            (Review.REFERRED, "No, refer it for investigation"),
         ],
         widget=forms.RadioSelect,
     )

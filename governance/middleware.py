@@ -10,9 +10,8 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
+from rest_framework.views import APIView
 
 from governance import two_factor
 
@@ -32,6 +31,25 @@ class SessionLifetimeMiddleware:
             elif now - signed_in_at > settings.SESSION_ABSOLUTE_LIFETIME.total_seconds():
                 logout(request)
         return self.get_response(request)
+
+
+class NoStoreForSignedInMiddleware:
+    """Every response to a signed-in user may hold patient data, and none may be kept by a
+    browser's or a proxy's cache: `Cache-Control: no-store`, as the API's responses are.
+
+    After the authentication middleware, so it knows who is signed in, and outside every
+    other, so their responses (a redirect to two-factor, a lockout) are covered too."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        signed_in = request.user.is_authenticated
+        response = self.get_response(request)
+        # Signing in or out changes the user part-way: either side counts.
+        if signed_in or request.user.is_authenticated:
+            response["Cache-Control"] = "no-store"
+        return response
 
 
 class RequestIdMiddleware:
@@ -78,8 +96,11 @@ class StaffTwoFactorMiddleware:
         match = request.resolver_match
         if match is not None and match.view_name in self.EXEMPT_URL_NAMES:
             return None
-        step = "account:verify" if two_factor.authenticator_for(request.user) else "account:set_up"
-        url = f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}"
+        if isinstance(getattr(view_func, "cls", None), type) and issubclass(view_func.cls, APIView):
+            # The API and its docs answer for themselves (api.base.TwoFactorVerified): an
+            # API client is told in JSON, not sent to a page.
+            return None
+        url = two_factor.next_step_url(request.user, request.get_full_path())
         if request.headers.get("HX-Request") == "true":
             # htmx would swap the page into a fragment; ask it to navigate instead.
             return HttpResponse(status=204, headers={"HX-Redirect": url})

@@ -5,52 +5,31 @@ from collections.abc import Iterable, Iterator
 
 from django.utils import timezone
 
-from governance.access import Basis
+from governance.access import Basis, Purpose
+from governance.actions import Action
 from governance.models import AuditEvent
 from practices.roles import Role
-
-BASIS_LABELS: dict[str, str] = {
-    Basis.REGISTERED_PRACTICE: "Registered practice",
-    Basis.ACCESS_GRANT: "Honorary contract",
-    Basis.SHARING_AGREEMENT: "Sharing agreement",
-    Basis.BREAK_GLASS: "Break-glass",
-}
-
-ACTION_LABELS: dict[str, str] = {
-    "patient.view": "Viewed the record",
-    "patient.list": "Listed registered patients",
-    "patient.find": "Searched for a patient",
-    "patient.register": "Registered the patient",
-    "patient.update": "Changed the patient's details",
-    "patient.edit": "Changed the patient's details",
-    "patient.access-history": "Viewed who accessed the record",
-    "consent.view": "Viewed consent",
-    "consent.record": "Recorded consent",
-    "break-glass": "Broke glass",
-    "break-glass.step-up": "Confirmed password for break-glass",
-    "break-glass.review": "Reviewed break-glass access",
-    "break-glass.review-view": "Opened a break-glass review",
-    "agreement.propose": "Proposed a sharing agreement",
-    "agreement.accept": "Accepted a sharing agreement",
-    "agreement.decline": "Declined a sharing agreement",
-    "agreement.end": "Ended a sharing agreement",
-    "grant.create": "Gave honorary access",
-    "grant.revoke": "Revoked honorary access",
-    "audit.report": "Viewed the access report",
-    "audit.export": "Downloaded the access report",
-}
 
 
 def role_label(value: str) -> str:
     return Role(value).label if value in Role.values else value
 
 
+_BASIS_LABELS = dict(Basis.choices)
+_ACTION_LABELS = dict(Action.choices)
+_PURPOSE_LABELS = dict(Purpose.choices)
+
+
 def basis_label(value: str) -> str:
-    return BASIS_LABELS.get(value, value)
+    return _BASIS_LABELS.get(value, value)
 
 
 def action_label(value: str) -> str:
-    return ACTION_LABELS.get(value, value)
+    return _ACTION_LABELS.get(value, value)
+
+
+def purpose_label(value: str) -> str:
+    return _PURPOSE_LABELS.get(value, value)
 
 
 # Spreadsheets run a cell that starts with one of these as a formula (CSV injection).
@@ -64,7 +43,7 @@ def spreadsheet_safe(value: object) -> str:
 
 
 CSV_HEADER = [
-    "Event",
+    "Event (chain:number)",
     "When (UK time)",
     "Username",
     "Name",
@@ -73,6 +52,7 @@ CSV_HEADER = [
     "Organisation",
     "Action",
     "Patient NHS number",
+    "Patient's practice ODS code",
     "Purpose",
     "Basis",
     "Outcome",
@@ -83,20 +63,22 @@ CSV_HEADER = [
 
 
 def csv_rows(events: Iterable[AuditEvent]) -> Iterator[list[str]]:
-    """The header, then one row per event. Expects events with their patient loaded."""
+    """The header, then one row per event. Expects events as `access_report` gives them: a
+    patient's NHS number only where the reader may see it, their practice's code always."""
     yield CSV_HEADER
     for event in events:
         row = [
-            event.sequence,
+            f"{event.chain}:{event.sequence}",
             timezone.localtime(event.occurred_at).isoformat(timespec="seconds"),
             event.actor_username,
             event.actor_name,
             role_label(event.actor_role),
             event.actor_organisation_ods,
             event.actor_organisation_name,
-            event.action,
-            event.patient.nhs_number if event.patient else "",
-            event.purpose,
+            action_label(event.action),
+            event.patient.nhs_number if event.patient and event.patient_shown else "",
+            event.patient.registered_practice.ods_code if event.patient else "",
+            purpose_label(event.purpose),
             basis_label(event.basis),
             event.get_outcome_display(),
             event.reason,

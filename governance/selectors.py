@@ -4,16 +4,29 @@ import datetime
 from dataclasses import dataclass
 from uuid import UUID
 
-from django.db.models import Case, CharField, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.http import Http404
 from django.utils import timezone
 
+from governance.access import Purpose, patients_for
+from governance.audit import Actor
 from governance.models import (
     AccessGrant,
     Alert,
     AuditEvent,
     BreakGlass,
     Consent,
+    Relationship,
     SharingAgreement,
 )
 from governance.permissions import Perm, org_permissions
@@ -60,6 +73,45 @@ def agreements_of(organisation: Organisation) -> QuerySet[SharingAgreement]:
             ),
         )
         .order_by("status_order", "-starts_on", "-id")
+    )
+
+
+LIVE_AGREEMENT = (SharingAgreement.Status.PROPOSED, SharingAgreement.Status.ACTIVE)
+
+
+def live_agreements_between(
+    practice: Organisation | int, partner: Organisation | int, scope: str
+) -> QuerySet[SharingAgreement]:
+    """The pair's proposed and active agreements for `scope`, in date order: never two on
+    one day."""
+    return SharingAgreement.objects.filter(
+        practice=practice, partner=partner, scope=scope, status__in=LIVE_AGREEMENT
+    ).order_by("starts_on")
+
+
+def successor_of(agreement: SharingAgreement) -> SharingAgreement | None:
+    """The live renewal that starts the day after `agreement` ends, if one is proposed or
+    accepted."""
+    if agreement.ends_on >= datetime.date.max:
+        return None
+    return (
+        live_agreements_between(agreement.practice_id, agreement.partner_id, agreement.scope)
+        .filter(starts_on=agreement.ends_on + datetime.timedelta(days=1))
+        .first()
+    )
+
+
+def predecessor_of(agreement: SharingAgreement) -> SharingAgreement | None:
+    """The active agreement that `agreement` renews: one ending the day before it starts."""
+    if agreement.starts_on <= datetime.date.min:
+        return None
+    return (
+        live_agreements_between(agreement.practice_id, agreement.partner_id, agreement.scope)
+        .filter(
+            status=SharingAgreement.Status.ACTIVE,
+            ends_on=agreement.starts_on - datetime.timedelta(days=1),
+        )
+        .first()
     )
 
 
@@ -129,7 +181,47 @@ def break_glass_activity(event: BreakGlass) -> QuerySet[AuditEvent]:
         patient_id=event.patient_id,
         occurred_at__gte=event.started_at,
         occurred_at__lte=event.expires_at,
-    ).order_by("sequence")
+    ).order_by("occurred_at", "id")
+
+
+def relationships_for_review(organisation: Organisation) -> QuerySet[Relationship]:
+    """Care relationships other organisations relied on to see this practice's registered
+    patients, pending first."""
+    return (
+        Relationship.objects.filter(patient__registered_practice=organisation)
+        .exclude(organisation=organisation)
+        .select_related("user", "organisation", "patient", "reviewed_by")
+        .annotate(
+            pending_first=Case(
+                When(review=Relationship.Review.PENDING, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("pending_first", "-started_at", "-id")
+    )
+
+
+def get_relationship_for_review_or_404(organisation: Organisation, public_id: UUID) -> Relationship:
+    relationship = relationships_for_review(organisation).filter(public_id=public_id).first()
+    if relationship is None:
+        raise Http404("No care relationship found.")
+    return relationship
+
+
+def relationship_activity(relationship: Relationship) -> QuerySet[AuditEvent]:
+    """What the organisation (or, for a claimed one, the person) did with the patient's data
+    while the relationship lasted."""
+    events = AuditEvent.objects.filter(
+        Q(patient_id=relationship.patient_id)
+        | Q(listed_patients__patient_id=relationship.patient_id),
+        actor_organisation_ods=relationship.organisation.ods_code,
+        occurred_at__gte=relationship.started_at,
+        occurred_at__lte=relationship.expires_at,
+    )
+    if relationship.user_id is not None:
+        events = events.filter(actor_id=relationship.user_id)
+    return events.distinct().order_by("occurred_at", "id")
 
 
 def open_alerts(organisation: Organisation, *, kinds=None) -> QuerySet[Alert]:
@@ -141,10 +233,10 @@ def open_alerts(organisation: Organisation, *, kinds=None) -> QuerySet[Alert]:
 
 # Which alerts each permission is for: break-glass reviews for the IG lead, agreement
 # alerts for whoever manages agreements, write-back problems for whoever books (they act on
-# them in the sync-exceptions worklist).
+# them in the practice system problems list).
 WRITE_BACK_ALERT_KINDS = frozenset({Alert.Kind.WRITE_BACK_CONFLICT, Alert.Kind.WRITE_BACK_FAILED})
 ALERT_KINDS_BY_PERM: dict[Perm, frozenset[str]] = {
-    Perm.REVIEW_ACCESS: frozenset({Alert.Kind.BREAK_GLASS}),
+    Perm.REVIEW_ACCESS: frozenset({Alert.Kind.BREAK_GLASS, Alert.Kind.RELATIONSHIP}),
     Perm.MANAGE_AGREEMENTS: frozenset(
         {Alert.Kind.AGREEMENT_PROPOSED, Alert.Kind.AGREEMENT_EXPIRING}
     ),
@@ -187,7 +279,7 @@ def alert_summary(*, user, organisation: Organisation, kinds=None, newest: int =
 
 def access_report(
     *,
-    organisation: Organisation,
+    actor: Actor,
     patient: Patient | None = None,
     username: str = "",
     date_from: datetime.date | None = None,
@@ -195,10 +287,13 @@ def access_report(
     outcome: str = "",
     nhs_number: str = "",
 ) -> QuerySet[AuditEvent]:
-    """Audit events about this practice's patients, or by this organisation's staff.
+    """Audit events about the acting practice's patients, or by its organisation's staff.
+    Each is annotated `patient_shown`: whether the reader may see the event's patient (their
+    own practice's, say); a patient of another practice is shown only by their practice.
 
     `nhs_number` filters on the event's patient without looking the patient up, so the
     report never says whether an NHS number exists elsewhere."""
+    organisation = actor.membership.organisation
     events = AuditEvent.objects.filter(
         Q(patient__registered_practice=organisation)
         | Q(actor_organisation_ods=organisation.ods_code)
@@ -222,11 +317,22 @@ def access_report(
         )
     if outcome:
         events = events.filter(outcome=outcome)
-    return events.select_related("patient").order_by("-sequence")
+    readable = patients_for(actor, Purpose.VIEW_RECORD).filter(pk=OuterRef("patient_id"))
+    return (
+        events.annotate(patient_shown=Exists(readable))
+        .select_related("patient__registered_practice")
+        .order_by("-occurred_at", "-id")
+    )
 
 
 def who_viewed(patient: Patient) -> QuerySet[AuditEvent]:
-    """The 'who viewed my record' list: allowed accesses to this patient, by organisation."""
-    return AuditEvent.objects.filter(patient=patient, outcome=AuditEvent.Outcome.ALLOWED).order_by(
-        "-sequence"
+    """The 'who viewed my record' list: allowed accesses to this patient, and the lists that
+    showed them, newest first."""
+    return (
+        AuditEvent.objects.filter(
+            Q(patient=patient) | Q(listed_patients__patient=patient),
+            outcome=AuditEvent.Outcome.ALLOWED,
+        )
+        .distinct()
+        .order_by("-occurred_at", "-id")
     )

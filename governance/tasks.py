@@ -2,14 +2,20 @@
 
 from celery import shared_task
 
-from governance import services
+from governance import grants, seals, sharing
 
 
 @shared_task(name="governance.send_agreement_reminders")
 def send_agreement_reminders() -> int:
-    return services.send_agreement_reminders()
+    return sharing.send_agreement_reminders()
 
 
 @shared_task(name="governance.expire_access_grants")
 def expire_access_grants() -> int:
-    return services.expire_access_grants()
+    return grants.expire_access_grants()
+
+
+@shared_task(name="governance.seal_audit_trail")
+def seal_audit_trail() -> int:
+    """Seal every audit chain's head; the seal's number."""
+    return seals.seal_audit_trail().sequence

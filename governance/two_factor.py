@@ -16,7 +16,9 @@ import qrcode.image.svg
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django_otp.models import Device, VerifyNotAllowed
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -40,6 +42,13 @@ def two_factor_applies_to(user: User, memberships: Sequence[object]) -> bool:
 
 def two_factor_required_for(user: User, memberships: Sequence[object]) -> bool:
     return settings.STAFF_TWO_FACTOR_REQUIRED and two_factor_applies_to(user, memberships)
+
+
+def next_step_url(user: User, next_path: str) -> str:
+    """Where a signed-in user who has not yet entered a code goes: to enter one, or to set
+    up an authenticator app first; then back to `next_path`."""
+    step = "account:verify" if authenticator_for(user) else "account:set_up"
+    return f"{reverse(step)}?{urlencode({'next': next_path})}"
 
 
 def authenticator_for(user: User) -> TOTPDevice | None:

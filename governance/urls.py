@@ -10,6 +10,7 @@ from governance.views import (
     consent,
     grants,
     index,
+    relationships,
 )
 
 app_name = "governance"
@@ -17,12 +18,16 @@ app_name = "governance"
 urlpatterns = [
     path("patients/<uuid:patient_id>/consent/", consent.consent_record, name="consent_record"),
     path("break-glass/", break_glass.break_glass, name="break_glass"),
+    path("relationships/claim/", relationships.relationship_claim, name="relationship_claim"),
     # Information governance: the IG lead's screens.
     path("", index.governance_index, name="index"),
     path("alerts/", alerts.alert_list, name="alerts"),
     path("agreements/", agreements.agreement_list, name="agreements"),
     path("agreements/new/", agreements.agreement_propose, name="agreement_propose"),
     path("agreements/<uuid:agreement_id>/", agreements.agreement_detail, name="agreement_detail"),
+    path(
+        "agreements/<uuid:agreement_id>/renew/", agreements.agreement_renew, name="agreement_renew"
+    ),
     path(
         "agreements/<uuid:agreement_id>/accept/",
         agreements.agreement_accept,
@@ -42,6 +47,12 @@ urlpatterns = [
         "break-glass/reviews/<uuid:break_glass_id>/",
         break_glass_reviews.review_detail,
         name="break_glass_review",
+    ),
+    path("relationships/reviews/", relationships.review_list, name="relationship_reviews"),
+    path(
+        "relationships/reviews/<uuid:relationship_id>/",
+        relationships.review_detail,
+        name="relationship_review",
     ),
     path("access-report/", access_report.access_report, name="access_report"),
     path("access-report/export/", access_report.access_report_csv, name="access_report_csv"),

@@ -1,9 +1,9 @@
-"""Template helpers for the governance screens: labels, and whether to show the IG menu."""
+"""Template helpers for the governance screens: labels, and whether to show the IG menu.
+No queries."""
 
 from django import template
-from django.http import HttpRequest
 
-from governance import reports, selectors
+from governance import reports
 from governance.permissions import Perm, permissions_for_role
 
 register = template.Library()
@@ -16,14 +16,6 @@ def shows_governance(membership) -> bool:
     """Whether the acting role has any governance work. Read from the role, not the
     database, because the menu is on every page; each governance page checks afresh."""
     return membership is not None and bool(permissions_for_role(membership.role) & GOVERNANCE_PERMS)
-
-
-@register.simple_tag
-def open_alert_count(request: HttpRequest) -> int:
-    """How many open alerts the acting role can act on at the acting organisation."""
-    if getattr(request, "acting", None) is None:
-        return 0
-    return selectors.alerts_for(user=request.user, organisation=request.acting.organisation).count()
 
 
 register.filter("role_label", reports.role_label)

@@ -9,10 +9,11 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from governance import selectors
-from governance.access import Purpose
+from governance.access import Purpose, get_patient_or_404
+from governance.actions import Action
+from governance.audit import Actor
+from governance.decorators import staff_view
 from governance.permissions import Perm
-from patients.selectors import get_patient_for_user_or_404
-from practices.decorators import staff_view
 
 PAGE_SIZE = 50
 
@@ -20,11 +21,11 @@ PAGE_SIZE = 50
 @staff_view(Perm.REVIEW_ACCESS)
 @require_GET
 def patient_access_history(request: HttpRequest, patient_id: UUID) -> HttpResponse:
-    patient = get_patient_for_user_or_404(
-        request=request,
-        public_id=patient_id,
-        purpose=Purpose.VIEW_RECORD,
-        action="patient.access-history",
+    patient = get_patient_or_404(
+        Actor.from_request(request),
+        patient_id,
+        Purpose.VIEW_RECORD,
+        action=Action.PATIENT_ACCESS_HISTORY,
     )
     if patient.registered_practice_id != request.acting.organisation.pk:
         # An IG lead elsewhere may see the record under an agreement, but its access

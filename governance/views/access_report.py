@@ -11,18 +11,21 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from governance import reports, selectors
+from governance.access import Purpose
+from governance.actions import Action
 from governance.audit import Actor, record_event
+from governance.decorators import staff_view
 from governance.forms import AccessReportForm
 from governance.permissions import Perm
+from patients.models import Patient
 from patients.selectors import patient_with_nhs_number
-from practices.decorators import staff_view
 
 PAGE_SIZE = 50
 
 
-def _audit(request: HttpRequest, action: str, filters: dict) -> None:
-    """Record the look at the report: which filters were used, never what was typed. Filtered
-    to one patient, the event is about that patient."""
+def _audit(request: HttpRequest, action: Action, filters: dict, shown) -> None:
+    """Record the look at the report: which filters were used (never what was typed) and
+    every patient it showed. Filtered to one patient, the event is about that patient."""
     patient = None
     if filters.get("nhs_number"):
         patient = patient_with_nhs_number(filters["nhs_number"])
@@ -30,8 +33,14 @@ def _audit(request: HttpRequest, action: str, filters: dict) -> None:
         actor=Actor.from_request(request),
         action=action,
         patient=patient,
+        purpose=Purpose.VIEW_RECORD,
         reason="filters=" + (",".join(sorted(filters)) or "none"),
+        patients=shown,
     )
+
+
+def _patients_shown(events) -> list:
+    return [event.patient for event in events if event.patient_shown]
 
 
 @staff_view(Perm.REVIEW_ACCESS)
@@ -41,9 +50,9 @@ def access_report(request: HttpRequest) -> HttpResponse:
     page = None
     if form.is_valid():
         filters = form.filters()
-        _audit(request, "audit.report", filters)  # first, so the page and its count agree
-        events = selectors.access_report(organisation=request.acting.organisation, **filters)
+        events = selectors.access_report(actor=Actor.from_request(request), **filters)
         page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+        _audit(request, Action.AUDIT_REPORT, filters, _patients_shown(page))
     return render(request, "governance/access_report.html", {"form": form, "page": page})
 
 
@@ -64,8 +73,9 @@ def access_report_csv(request: HttpRequest) -> HttpResponse:
         )
     filters = form.filters()
     organisation = request.acting.organisation
-    events = selectors.access_report(organisation=organisation, **filters)
-    _audit(request, "audit.export", filters)
+    events = selectors.access_report(actor=Actor.from_request(request), **filters)
+    shown = Patient.objects.filter(pk__in=events.filter(patient_shown=True).values("patient"))
+    _audit(request, Action.AUDIT_EXPORT, filters, list(shown))
     writer = csv.writer(_Echo())
     filename = f"access-report-{organisation.ods_code}-{timezone.localdate():%Y-%m-%d}.csv"
     rows = (writer.writerow(row) for row in reports.csv_rows(events.iterator(chunk_size=2000)))

@@ -7,8 +7,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from governance import selectors
+from governance.decorators import staff_view_any
 from governance.permissions import Perm
-from governance.views.decorators import staff_view_any
 
 PAGE_SIZE = 50
 
@@ -17,7 +17,7 @@ PAGE_SIZE = 50
 @require_GET
 def alert_list(request: HttpRequest) -> HttpResponse:
     """Each alert names no patient; it links to the agreement, the break-glass review or the
-    sync-exceptions worklist."""
+    practice system problems list."""
     alerts = selectors.alerts_for(user=request.user, organisation=request.acting.organisation)
     page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "governance/alerts.html", {"page": page})

@@ -1,3 +1,4 @@
+from axes.helpers import get_lockout_response
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -5,12 +6,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from frontend.forms import apply_service_errors
-from governance import services
+from governance import break_glass as emergency_access
 from governance.audit import Actor
+from governance.break_glass import BREAK_GLASS_MINUTES
+from governance.decorators import staff_view
 from governance.forms import BreakGlassForm
 from governance.permissions import Perm
-from governance.services import BREAK_GLASS_MINUTES
-from practices.decorators import staff_view
 
 
 @staff_view(Perm.BREAK_GLASS)
@@ -20,7 +21,12 @@ def break_glass(request: HttpRequest) -> HttpResponse:
     form = BreakGlassForm(request.POST or None, initial={"nhs_number": request.GET.get("nhs")})
     if request.method == "POST" and form.is_valid():
         try:
-            event = services.break_glass(by=Actor.from_request(request), **form.cleaned_data)
+            event = emergency_access.break_glass(
+                by=Actor.from_request(request), request=request, **form.cleaned_data
+            )
+        except emergency_access.StepUpLockedOut:
+            # The sign-in throttle's own answer (429), as the sign-in page gives it.
+            return get_lockout_response(request, credentials={"username": request.user.username})
         except ValidationError as error:
             apply_service_errors(form, error)
         else:

@@ -11,14 +11,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from frontend.forms import apply_service_errors
-from governance import selectors, services
-from governance.access import Purpose
+from governance import break_glass, selectors
+from governance.access import Purpose, get_patient_or_404
+from governance.actions import Action
 from governance.audit import Actor
-from governance.forms import BreakGlassReviewForm
+from governance.decorators import staff_view
+from governance.forms import AccessReviewForm
 from governance.models import BreakGlass
 from governance.permissions import Perm
-from patients.selectors import get_patient_for_user_or_404
-from practices.decorators import staff_view
 
 PAGE_SIZE = 50
 
@@ -37,16 +37,16 @@ def review_list(request: HttpRequest) -> HttpResponse:
 def review_detail(request: HttpRequest, break_glass_id: UUID) -> HttpResponse:
     event = selectors.get_break_glass_for_review_or_404(request.acting.organisation, break_glass_id)
     # Seeing who the patient is, is itself an access to their data: decided and audited.
-    patient = get_patient_for_user_or_404(
-        request=request,
-        public_id=event.patient.public_id,
-        purpose=Purpose.VIEW_RECORD,
-        action="break-glass.review-view",
+    patient = get_patient_or_404(
+        Actor.from_request(request),
+        event.patient.public_id,
+        Purpose.VIEW_RECORD,
+        action=Action.BREAK_GLASS_REVIEW_VIEW,
     )
-    form = BreakGlassReviewForm(request.POST or None)
+    form = AccessReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.review_break_glass(
+            break_glass.review_break_glass(
                 by=Actor.from_request(request), event=event, **form.cleaned_data
             )
         except ValidationError as error:

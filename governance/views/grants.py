@@ -10,11 +10,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from frontend.forms import apply_service_errors
-from governance import selectors, services
+from governance import grants, selectors
 from governance.audit import Actor
+from governance.decorators import staff_view
 from governance.forms import AccessGrantForm
 from governance.permissions import Perm
-from practices.decorators import staff_view
 
 PAGE_SIZE = 50
 
@@ -35,7 +35,7 @@ def grant_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            grant = services.grant_access(
+            grant = grants.grant_access(
                 by=Actor.from_request(request),
                 user=data["user"],
                 role=data["role"],
@@ -60,7 +60,7 @@ def grant_create(request: HttpRequest) -> HttpResponse:
 def grant_revoke(request: HttpRequest, grant_id: UUID) -> HttpResponse:
     grant = selectors.get_grant_of_or_404(request.acting.organisation, grant_id)
     try:
-        services.revoke_access_grant(by=Actor.from_request(request), grant=grant)
+        grants.revoke_access_grant(by=Actor.from_request(request), grant=grant)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

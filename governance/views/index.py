@@ -5,8 +5,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from governance import selectors
+from governance.decorators import staff_view_any
 from governance.permissions import Perm
-from governance.views.decorators import staff_view_any
 
 
 @staff_view_any(Perm.REVIEW_ACCESS, Perm.MANAGE_AGREEMENTS, Perm.GRANT_ACCESS)

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.db import connection
 from django.utils import timezone
 
 from governance.audit import Actor
@@ -40,4 +41,28 @@ def consent(patient, scope, state, *, by, minutes_ago=0):
         method=Consent.Method.VERBAL,
         recorded_by=by,
         recorded_at=timezone.now() - datetime.timedelta(minutes=minutes_ago),
+    )
+
+
+def as_superuser_bypassing_triggers(sql: str, params: list) -> None:
+    """What an attacker with the database superuser could do: switch triggers off."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = replica")
+        try:
+            cursor.execute(sql, params)
+        finally:
+            cursor.execute("SET session_replication_role = DEFAULT")
+
+
+def renew(current: SharingAgreement, *, by, days: int = 365) -> SharingAgreement:
+    """Propose the agreement that follows `current`, from the day after it ends."""
+    from governance import sharing
+
+    return sharing.propose_agreement(
+        by=actor_for(by),
+        practice=current.practice,
+        partner=current.partner,
+        scope=current.scope,
+        starts_on=current.ends_on + datetime.timedelta(days=1),
+        ends_on=current.ends_on + datetime.timedelta(days=days),
     )

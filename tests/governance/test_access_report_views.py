@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from governance.actions import Action
 from governance.audit import record_event
 from governance.models import AuditEvent
 from practices.roles import Role
@@ -139,8 +140,8 @@ def test_report_pages_fifty_events_at_a_time(client_for, ig_lead_a, receptionist
     assert len(first.context["page"].object_list) == 50
     assert b"page=2" in first.content and b"outcome=allowed" in first.content
     second = client.get(reverse("governance:access_report"), {"outcome": "allowed", "page": 2})
-    # 55 listings, and each look at the report, recorded before its page is drawn.
-    assert len(second.context["page"].object_list) == 7
+    # 55 listings and the first look at the report, recorded once its page was drawn.
+    assert len(second.context["page"].object_list) == 6
 
 
 def test_report_query_count_does_not_grow(client_for, ig_lead_a, receptionist_practice_a):
@@ -172,11 +173,14 @@ def test_csv_export_has_the_filtered_rows(client_for, ig_lead_a, events, patient
         f'attachment; filename="access-report-A10001-{today}.csv"'
     )
     header, *rows = _rows(response)
-    assert header[:3] == ["Event", "When (UK time)", "Username"]
+    assert header[:3] == ["Event (chain:number)", "When (UK time)", "Username"]
     assert len(rows) == 1
     row = dict(zip(header, rows[0], strict=True))
     assert row["Username"] == "reception.a"
-    assert row["Patient NHS number"] == patient_b.nhs_number
+    # Another practice's patient: their practice, not who they are (their practice's IG
+    # lead reviews access to them).
+    assert row["Patient NHS number"] == "" and row["Patient's practice ODS code"] == "B20002"
+    assert all(patient_b.nhs_number not in cell for row in rows for cell in row)
     assert row["Outcome"] == "Denied"
     assert row["Role"] == "Practice receptionist"
     exported = AuditEvent.objects.get(action="audit.export")
@@ -209,3 +213,16 @@ def test_csv_export_refuses_bad_filters(client_for, ig_lead_a):
     assert response.status_code == 400
     assert b"Select a valid choice" in response.content
     assert not AuditEvent.objects.filter(action="audit.export").exists()
+
+
+def test_the_report_names_its_own_practices_patients_only(
+    client_for, ig_lead_a, receptionist_practice_a, patient_a, patient_b
+):
+    """The IG lead sees who their own patients are, and for another practice's patient that
+    their staff tried to see, only the practice: the page audits the patients it names."""
+    actor = actor_for(receptionist_practice_a)
+    record_event(actor=actor, action=Action.PATIENT_VIEW, patient=patient_a)
+    record_event(actor=actor, action=Action.PATIENT_VIEW, patient=patient_b, outcome="denied")
+    page = client_for(ig_lead_a).get(reverse("governance:access_report")).content.decode()
+    assert patient_a.formatted_nhs_number in page
+    assert patient_b.formatted_nhs_number not in page and "A patient of Kirkgate Surgery" in page

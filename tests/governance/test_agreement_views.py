@@ -159,14 +159,15 @@ def test_proposal_errors_are_shown(client_for, practice_manager_a, hub, override
     assert not SharingAgreement.objects.exists()
 
 
-def test_second_live_agreement_for_the_same_scope_is_refused(
+def test_overlapping_live_agreement_for_the_same_scope_is_refused(
     client_for, practice_manager_a, practice_a, hub
 ):
     SharingAgreementFactory(practice=practice_a, partner=hub, scope=Scope.BOOKING)
     response = client_for(practice_manager_a).post(
         reverse("governance:agreement_propose"), _proposal(hub.ods_code)
     )
-    assert b"already a live agreement" in response.content
+    assert b"There is a problem" in response.content
+    assert b"already covers" in response.content
     assert SharingAgreement.objects.count() == 1
 
 

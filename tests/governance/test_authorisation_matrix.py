@@ -26,6 +26,7 @@ from tests.factories import (
     HubFactory,
     PatientFactory,
     PracticeFactory,
+    RelationshipFactory,
     SharingAgreementFactory,
     SiteFactory,
     UrgentCareFactory,
@@ -82,13 +83,13 @@ MATRIX: dict[str, dict] = {
     "login": roles(*SIGNED_IN, "anonymous"),
     "logout": roles(*SIGNED_IN, "anonymous"),
     "healthz": roles(*SIGNED_IN, "anonymous"),
-    "practices:organisation": roles(*STAFF_ROLES),
-    "practices:site_create": roles(PM, HM),
-    "practices:site_edit": roles(PM, HM, scopes={OWN}),
-    "practices:clinician_create": roles(PM, HM),
-    "practices:clinician_edit": roles(PM, HM, scopes={OWN}),
-    "practices:staff_add": roles(PM, HM),
-    "practices:staff_edit": roles(PM, HM, scopes={OWN}),
+    "organisation:organisation": roles(*STAFF_ROLES),
+    "organisation:site_create": roles(PM, HM),
+    "organisation:site_edit": roles(PM, HM, scopes={OWN}),
+    "organisation:clinician_create": roles(PM, HM),
+    "organisation:clinician_edit": roles(PM, HM, scopes={OWN}),
+    "organisation:staff_add": roles(PM, HM),
+    "organisation:staff_edit": roles(PM, HM, scopes={OWN}),
     "patients:list": roles(*PRACTICE_ROLES),
     "patients:create": roles(PM, PR),
     "patients:find": roles(*STAFF_ROLES),
@@ -111,6 +112,7 @@ MATRIX: dict[str, dict] = {
     "governance:agreements": roles(PM, HM, IG),
     "governance:agreement_propose": roles(PM, HM, IG),
     "governance:agreement_detail": roles(PM, HM, IG, scopes={OWN}),
+    "governance:agreement_renew": roles(PM, HM, IG, scopes={OWN}),
     "governance:agreement_accept": roles(PM, HM, IG, scopes={OWN}),
     "governance:agreement_decline": roles(PM, HM, IG, scopes={OWN}),
     "governance:agreement_end": roles(PM, HM, IG, scopes={OWN}),
@@ -119,6 +121,9 @@ MATRIX: dict[str, dict] = {
     "governance:grant_revoke": roles(PM, HM, IG, scopes={OWN}),
     "governance:break_glass_reviews": roles(IG),
     "governance:break_glass_review": roles(IG, scopes={OWN}),
+    "governance:relationship_claim": roles(CL, UC),
+    "governance:relationship_reviews": roles(IG),
+    "governance:relationship_review": roles(IG, scopes={OWN}),
     "governance:access_report": roles(IG),
     "governance:access_report_csv": roles(IG),
     "governance:patient_access_history": roles(IG, scopes={OWN}),
@@ -159,7 +164,7 @@ MATRIX: dict[str, dict] = {
     "booking:run_sheet": roles(PM, PR, scopes={OWN}),
     "booking:slot_block": roles(PM, PR, scopes={OWN}),
     "booking:slot_unblock": roles(PM, PR, scopes={OWN}),
-    # Write-back: the sync-exceptions worklist for whoever books, each problem for the
+    # Write-back: the practice system problems list for whoever books, each problem for the
     # organisation that booked or the practice that owns the slot; the practice's link to
     # its clinical system for its practice manager.
     "writeback:problems": roles(PM, PR, CL, HM, HR, UC),
@@ -295,6 +300,11 @@ BUILDERS = {
     "grant_id": lambda org, by: AccessGrantFactory(organisation=org, role=Role.CLINICIAN).public_id,
     "break_glass_id": lambda org, by: (
         BreakGlassFactory(patient=PatientFactory(registered_practice=org)).public_id
+        if org.is_practice
+        else None
+    ),
+    "relationship_id": lambda org, by: (
+        RelationshipFactory(patient=PatientFactory(registered_practice=org)).public_id
         if org.is_practice
         else None
     ),

@@ -2,6 +2,8 @@
 
 import datetime
 
+from axes.models import AccessAttempt
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,7 +24,7 @@ def test_break_glass_requires_the_password_again(client_for, ae_clinician, patie
     assert response.status_code == 200
     assert b"That password is not right" in response.content
     assert not BreakGlass.objects.exists()
-    event = AuditEvent.objects.order_by("-sequence").first()
+    event = AuditEvent.objects.order_by("-id").first()
     assert (event.action, event.outcome, event.patient) == ("break-glass.step-up", "denied", None)
 
 
@@ -78,3 +80,75 @@ def test_unknown_nhs_number_is_only_revealed_after_step_up(client_for, ae_clinic
 
 def test_roles_without_break_glass_are_refused(client_for, hub_receptionist):
     assert client_for(hub_receptionist).get(reverse("governance:break_glass")).status_code == 403
+
+
+# The step-up and the sign-in throttle ----------------------------------------------------
+
+
+def _wrong_sign_in(username: str) -> int:
+    return (
+        Client()
+        .post(reverse("login"), {"username": username, "password": "not-my-password"})
+        .status_code
+    )
+
+
+def _break_glass(client, patient, password: str):
+    return client.post(
+        reverse("governance:break_glass"),
+        {**FORM, "nhs_number": patient.nhs_number, "password": password},
+    )
+
+
+def test_wrong_step_up_passwords_count_towards_the_sign_in_lockout(
+    client_for, ae_clinician, patient_b, settings
+):
+    """Four wrong passwords signing in, one at break-glass: locked out, as five wrong
+    passwords signing in would lock them."""
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert _wrong_sign_in("ae.clinician") == 200
+    locked = _break_glass(client_for(ae_clinician), patient_b, "still-wrong")
+    assert locked.status_code == 429
+    assert b"Too many wrong passwords" in locked.content
+    sign_in = Client().post(
+        reverse("login"), {"username": "ae.clinician", "password": FORM["password"]}
+    )
+    assert sign_in.status_code == 429
+
+
+def test_wrong_step_up_passwords_alone_lock_out(client_for, ae_clinician, patient_b, settings):
+    client = client_for(ae_clinician)
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert _break_glass(client, patient_b, "wrong").status_code == 200
+    assert _break_glass(client, patient_b, "wrong").status_code == 429
+    assert _break_glass(client, patient_b, FORM["password"]).status_code == 429
+    assert not BreakGlass.objects.exists()
+
+
+def test_someone_locked_out_of_signing_in_is_locked_out_of_break_glass_and_audited(
+    client_for, ae_clinician, patient_b, settings
+):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _wrong_sign_in("ae.clinician")
+    response = _break_glass(client_for(ae_clinician), patient_b, FORM["password"])
+    assert response.status_code == 429
+    assert b"Too many wrong passwords" in response.content
+    assert not BreakGlass.objects.exists()
+    event = AuditEvent.objects.order_by("-sequence").first()
+    assert (event.action, event.outcome, event.patient, event.actor) == (
+        "break-glass.step-up",
+        "denied",
+        None,
+        ae_clinician,
+    )
+    assert "locked out" in event.reason
+    # The patient was never looked up: no event names them.
+    assert not AuditEvent.objects.filter(patient=patient_b).exists()
+
+
+def test_the_throttle_keeps_no_patient_details_from_the_form(client_for, ae_clinician, patient_b):
+    _break_glass(client_for(ae_clinician), patient_b, "wrong")
+    attempt = AccessAttempt.objects.get(username="ae.clinician")
+    kept = f"{attempt.get_data}\n{attempt.post_data}"
+    assert patient_b.nhs_number not in kept
+    assert FORM["reason"] not in kept

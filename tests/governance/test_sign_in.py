@@ -29,6 +29,7 @@ def test_wrong_password_shows_an_error_without_saying_which_part(client, practic
     response = client.post(reverse("login"), {"username": "manager.a", "password": "nope"})
     assert response.status_code == 200
     assert b"Enter a correct username and password" in response.content
+    assert b"<title>Error: Sign in" in response.content
 
 
 def test_five_failures_lock_that_username_from_that_address(practice_manager_a, settings):

@@ -53,18 +53,18 @@ def test_staff_without_a_device_are_sent_to_set_up_and_cannot_reach_staff_pages(
     required, practice_manager_a
 ):
     client = _signed_in()
-    for url in (reverse("home"), reverse("practices:organisation"), reverse("account:overview")):
+    for url in (reverse("home"), reverse("organisation:organisation"), reverse("account:overview")):
         response = client.get(url)
         assert _goes_to(response, "account:set_up"), url
         assert f"next={url.replace('/', '%2F')}" in response["Location"]
-    assert client.post(reverse("practices:site_create"), {"name": "x"}).status_code == 302
+    assert client.post(reverse("organisation:site_create"), {"name": "x"}).status_code == 302
 
 
 def test_set_up_with_a_correct_code_confirms_the_device_and_shows_recovery_codes_once(
     required, practice_manager_a
 ):
     client = _signed_in()
-    page = client.get(reverse("account:set_up"), {"next": reverse("practices:organisation")})
+    page = client.get(reverse("account:set_up"), {"next": reverse("organisation:organisation")})
     assert page.status_code == 200
     device = TOTPDevice.objects.get(user=practice_manager_a, confirmed=False)
     content = page.content.decode()
@@ -74,7 +74,7 @@ def test_set_up_with_a_correct_code_confirms_the_device_and_shows_recovery_codes
 
     response = client.post(
         reverse("account:set_up"),
-        {"code": _code(device), "next": reverse("practices:organisation")},
+        {"code": _code(device), "next": reverse("organisation:organisation")},
     )
 
     assert _goes_to(response, "account:recovery_codes")
@@ -86,10 +86,10 @@ def test_set_up_with_a_correct_code_confirms_the_device_and_shows_recovery_codes
     assert set(shown) == set(
         StaticToken.objects.filter(device__user=practice_manager_a).values_list("token", flat=True)
     )
-    assert reverse("practices:organisation") in codes_page.content.decode()
+    assert reverse("organisation:organisation") in codes_page.content.decode()
     # Shown once: coming back to the page does not show them again.
     assert _goes_to(client.get(reverse("account:recovery_codes")), "account:overview")
-    assert client.get(reverse("practices:organisation")).status_code == 200
+    assert client.get(reverse("organisation:organisation")).status_code == 200
 
 
 def test_a_wrong_first_code_does_not_confirm_the_device(required, practice_manager_a):
@@ -110,7 +110,7 @@ def test_a_wrong_first_code_does_not_confirm_the_device(required, practice_manag
 def test_a_later_session_must_enter_a_code_before_staff_pages(required, practice_manager_a):
     device, _ = _enrol(practice_manager_a)
     client = _signed_in()
-    wanted = reverse("practices:organisation")
+    wanted = reverse("organisation:organisation")
     response = client.get(wanted)
     assert _goes_to(response, "account:verify")
 
@@ -176,7 +176,7 @@ def test_a_recovery_code_works_once_only(required, practice_manager_a):
     first = _signed_in()
     response = first.post(reverse("account:verify"), {"code": codes[0].upper()})
     assert _goes_to(response, "home")
-    assert first.get(reverse("practices:organisation")).status_code == 200
+    assert first.get(reverse("organisation:organisation")).status_code == 200
     assert StaticToken.objects.filter(device__user=practice_manager_a).count() == 9
 
     second = _signed_in()
@@ -231,7 +231,7 @@ def test_with_the_setting_off_no_code_is_asked(settings, practice_manager_a):
     settings.STAFF_TWO_FACTOR_REQUIRED = False
     client = _signed_in()
     assert client.get(reverse("home")).status_code == 200
-    assert client.get(reverse("practices:organisation")).status_code == 200
+    assert client.get(reverse("organisation:organisation")).status_code == 200
     overview = client.get(reverse("account:overview"))
     assert b"Not asked for in this environment" in overview.content
 

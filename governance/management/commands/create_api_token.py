@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
+from governance.actions import Action
 from governance.audit import Actor, record_event
 from practices.acting import live_memberships
 
@@ -30,7 +31,7 @@ class Command(BaseCommand):
             token = Token.objects.create(user=user)
             record_event(
                 actor=Actor.system(),
-                action="api-token.rotate" if replaced else "api-token.create",
+                action=Action.API_TOKEN_ROTATE if replaced else Action.API_TOKEN_CREATE,
                 obj=user,
             )
         if not live_memberships(user):

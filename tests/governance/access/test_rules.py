@@ -1,0 +1,132 @@
+"""The access rules' two forms agree: for every kind of seeker, purpose and patient, the
+filter lists exactly the patients the one-patient check allows."""
+
+import datetime
+import itertools
+
+import pytest
+from django.utils import timezone
+
+from booking.models import Booking
+from governance.access import PURPOSES, Basis, Purpose, patients_for
+from governance.access.rules import Seeker, evaluate
+from governance.models import BreakGlass, Consent, Relationship, Scope
+from practices.roles import Role
+from tests.booking.builders import booking_at
+from tests.factories import (
+    AccessGrantFactory,
+    PatientFactory,
+    RelationshipFactory,
+    UserFactory,
+    staff,
+)
+from tests.governance.helpers import actor_for, agreement, consent
+
+NOW = timezone.now
+HOUR = datetime.timedelta(hours=1)
+
+
+@pytest.fixture
+def world(practice_a, practice_b, hub, ae_department, practice_manager_a, practice_manager_b):
+    """Patients of every kind that matters to the rules, and seekers of every role.
+
+    Practice A shares with the hub for booking and with A&E for record view and the care
+    tracker; practice B shares with no one. A&E's clinician has a live and an expired
+    break-glass and a claimed relationship; practice B holds bookings of A's patients."""
+    agreement(practice_a, hub, Scope.BOOKING, by=practice_manager_a)
+    agreement(practice_a, ae_department, Scope.RECORD_VIEW, by=practice_manager_a)
+    agreement(practice_a, ae_department, Scope.CARE_TRACKER, by=practice_manager_a)
+    ae = staff(ae_department, Role.URGENT_CARE_CLINICIAN, username="ae.rules")
+    patients = []
+    states = [None, Consent.State.GIVEN, Consent.State.REFUSED, Consent.State.WITHDRAWN]
+    for practice, sensitive, record_consent, tracker_consent in itertools.product(
+        (practice_a, practice_b), (False, True), states, states
+    ):
+        patient = PatientFactory(registered_practice=practice, is_sensitive=sensitive)
+        for scope, state in (
+            (Consent.Scope.SHARE_RECORD, record_consent),
+            (Consent.Scope.CARE_TRACKER, tracker_consent),
+        ):
+            if state is not None:
+                manager = practice_manager_a if practice == practice_a else practice_manager_b
+                consent(patient, scope, Consent.State.GIVEN, by=manager, minutes_ago=10)
+                consent(patient, scope, state, by=manager)
+        patients.append(patient)
+    # Booked into practice B's clinic (a care relationship for B), live and cancelled.
+    booked = PatientFactory(registered_practice=practice_a)
+    booking_at(practice_b, patient=booked)
+    cancelled = PatientFactory(registered_practice=practice_a)
+    Booking.objects.filter(pk=booking_at(practice_b, patient=cancelled).pk).update(
+        status=Booking.Status.CANCELLED, cancelled_at=NOW(), cancelled_by=ae
+    )
+    # Break-glass and claimed relationships for the A&E clinician, live and over.
+    glass, old_glass, claimed, old_claim = (
+        PatientFactory(registered_practice=practice_b) for _ in range(4)
+    )
+    for patient, start in ((glass, NOW()), (old_glass, NOW() - 2 * HOUR)):
+        BreakGlass.objects.create(
+            user=ae,
+            organisation=ae_department,
+            patient=patient,
+            reason_code=BreakGlass.Reason.EMERGENCY_CARE,
+            reason="Collapsed in the department",
+            started_at=start,
+            expires_at=start + HOUR,
+        )
+    for patient, start in ((claimed, NOW()), (old_claim, NOW() - 48 * HOUR)):
+        RelationshipFactory(organisation=ae_department, user=ae, patient=patient, started_at=start)
+    sensitive_glass = PatientFactory(registered_practice=practice_b, is_sensitive=True)
+    BreakGlass.objects.create(
+        user=ae,
+        organisation=ae_department,
+        patient=sensitive_glass,
+        reason_code=BreakGlass.Reason.EMERGENCY_CARE,
+        reason="Collapsed in the department",
+        started_at=NOW(),
+        expires_at=NOW() + HOUR,
+    )
+    patients += [booked, cancelled, glass, old_glass, claimed, old_claim, sensitive_glass]
+    locum = UserFactory(username="locum.rules")
+    AccessGrantFactory(organisation=practice_b, user=locum, role=Role.CLINICIAN)
+    seekers = [
+        staff(practice_a, role, username=f"a.{role}")
+        for role in (Role.PRACTICE_RECEPTIONIST, Role.CLINICIAN, Role.IG_LEAD)
+    ] + [
+        staff(practice_b, Role.PRACTICE_MANAGER, username="b.manager"),
+        staff(hub, Role.HUB_RECEPTIONIST, username="hub.rules"),
+        ae,
+        locum,
+    ]
+    return patients, seekers
+
+
+def test_the_filter_lists_exactly_the_patients_the_check_allows(world):
+    patients, seekers = world
+    for user in seekers:
+        actor = actor_for(user)
+        seeker = Seeker.of(actor)
+        for purpose in PURPOSES:
+            listed = set(patients_for(actor, purpose).filter(pk__in=[p.pk for p in patients]))
+            allowed = {p for p in patients if evaluate(seeker, p, purpose).decision.allowed}
+            assert listed == allowed, (user.username, purpose)
+
+
+def test_the_world_reaches_every_basis(world, practice_b):
+    """The agreement above means something only if every basis is exercised."""
+    patients, seekers = world
+    bases = {
+        evaluate(Seeker.of(actor_for(user)), patient, purpose).decision.basis
+        for user in seekers
+        for patient in patients
+        for purpose in PURPOSES
+    }
+    assert set(Basis) <= bases
+
+
+def test_a_relationship_counts_only_for_the_purposes_that_allow_it(world):
+    _, seekers = world
+    ae = next(user for user in seekers if user.username == "ae.rules")
+    claimed = Relationship.objects.get(user=ae, started_at__gt=NOW() - HOUR).patient
+    actor = actor_for(ae)
+    assert claimed in patients_for(actor, Purpose.VIEW_RECORD)
+    assert claimed not in patients_for(actor, Purpose.CARE_TRACKER)
