@@ -37,11 +37,13 @@ demo: install assets
 	$(BIN)/python manage.py run_demo
 
 test: install assets services
+	$(BIN)/lint-imports --no-cache
 	scripts/with-services.sh $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 check: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python manage.py makemigrations --check --dry-run -v1
 
 # Benchmarks (bench/README.md): a throwaway PostgreSQL and Redis, national-scale data,

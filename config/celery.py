@@ -1,4 +1,16 @@
-"""The Celery application: tasks live in each app's tasks.py; beat runs the schedule below."""
+"""The Celery application: tasks live in each app's tasks.py; beat runs the schedule below.
+
+Run workers in Celery's threads pool, many tasks in flight per process:
+
+    celery -A config worker --pool threads --concurrency 32
+
+A write-back delivery spends nearly all its time waiting on the practice system (three or
+four GP Connect calls), so one process keeps 32 in flight rather than one each in more
+processes (ADR 0006). Each thread has its own database connection, opened and closed around
+every task by Celery's Django fix-up (allow PostgreSQL 32 connections a process), and all
+share the process's pooled connections to each practice system. Add processes, or hosts,
+for CPU. Scheduled jobs need `celery -A config beat` beside them.
+"""
 
 import os
 
@@ -18,6 +30,11 @@ app.conf.beat_schedule = {
     },
     "expire-access-grants": {
         "task": "governance.expire_access_grants",
+        "schedule": crontab(minute="*/15"),
+    },
+    # Every audit chain's head, sealed: how long the end of a chain can go unvouched for.
+    "seal-audit-trail": {
+        "task": "governance.seal_audit_trail",
         "schedule": crontab(minute="*/15"),
     },
     # Write-back whose enqueue was lost (broker down) or whose worker died: delayed, not lost.

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "booking",
     "writeback",
     "caretracker",
+    "organisation",
+    "patient_record",
     "frontend",
     "demo",
 ]
@@ -72,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Patient data is never cached: every response to a signed-in user is no-store.
+    "governance.middleware.NoStoreForSignedInMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "governance.middleware.SessionLifetimeMiddleware",
     "practices.middleware.ActingOrganisationMiddleware",
@@ -81,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "core.middleware.NotFoundMiddleware",
     # Last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
 ]
@@ -129,8 +134,22 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql") and env_bool(
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Every read of patient data writes an audit event, so in SQLite's default deferred
+    # transactions readers that start reading and then write fail at once with "database
+    # is locked". Immediate transactions take the write lock first and wait their turn
+    # (up to SQLITE_BUSY_SECONDS); the write-ahead log keeps plain reads out of the queue.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env_int("SQLITE_BUSY_SECONDS", 20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
     # The search index's covering columns only matter on PostgreSQL; the demo needs none.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
+    # The demo's worker delivers write-backs in threads: each transaction queues for the
+    # file's one write lock as it begins, rather than failing when two try to take it.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(transaction_mode="IMMEDIATE", timeout=20)
 AUTH_USER_MODEL = "governance.User"
 
 CACHE_URL = env_str("CACHE_URL") if PRODUCTION else env_optional("CACHE_URL")
@@ -280,7 +299,10 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "api.permissions.TwoFactorVerified",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     # Every API error as {"error": {"code", "message", "details"}} (api/errors.py).
@@ -316,5 +338,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # django-axes narrates every sign-in at INFO; failures and lockouts are WARNING.
-    "loggers": {"axes": {"level": "WARNING"}},
+    # httpx logs each GP Connect request's URL at INFO: a patient search's holds the NHS number.
+    "loggers": {"axes": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
 }

@@ -5,7 +5,7 @@ from django.urls import include, path
 from api.docs import ApiDocsView, ApiSchemaView
 from config.health import healthz
 from governance.forms import SignInForm
-from practices import views as practice_views
+from organisation import views as organisation_views
 
 handler400 = "frontend.views.bad_request"
 handler403 = "frontend.views.permission_denied"
@@ -13,7 +13,7 @@ handler404 = "frontend.views.page_not_found"
 handler500 = "frontend.views.server_error"
 
 urlpatterns = [
-    path("", practice_views.home, name="home"),
+    path("", organisation_views.home, name="home"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
@@ -22,9 +22,11 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("organisation/choose/", practice_views.choose_organisation, name="choose_organisation"),
-    path("organisation/", include("practices.urls")),
-    path("patients/", include("patients.urls")),
+    path(
+        "organisation/choose/", organisation_views.choose_organisation, name="choose_organisation"
+    ),
+    path("organisation/", include("organisation.urls")),
+    path("patients/", include("patient_record.urls")),
     path("diary/", include("booking.urls")),
     path("write-back/", include("writeback.urls")),
     path("governance/", include("governance.urls")),

@@ -14,10 +14,10 @@ from booking.services.bookings import book_slot
 from booking.services.sessions import RuleSpec, publish_sessions
 from demo.hub import PRACTICES, demo_password
 from governance.audit import Actor
+from governance.staff import grant_membership
 from patients.models import Patient
 from practices.models import Clinician, Membership, Organisation
 from practices.roles import Role
-from practices.services import grant_membership
 
 Job = Clinician.JobRole
 

@@ -5,11 +5,13 @@ import datetime
 import random
 
 from django.db.models import F
+from django.http import HttpRequest
 from django.utils import timezone
 
 from demo.hub import demo_password
-from governance import services
+from governance import break_glass, grants, sharing
 from governance.access import Purpose, decide
+from governance.actions import Action
 from governance.audit import Actor
 from governance.models import BreakGlass, Consent, Scope, SharingAgreement
 from patients.models import Patient
@@ -64,7 +66,7 @@ def load_governance(
                 _agree(practice, organisations[code], Scope.CARE_TRACKER, admin)
 
     # The hub has asked Westfield Road to join; the practice has not answered yet.
-    services.propose_agreement(
+    sharing.propose_agreement(
         by=_actor(users["hub.manager"], hub),
         practice=organisations[NO_AGREEMENT_WITH_HUB],
         partner=hub,
@@ -72,7 +74,7 @@ def load_governance(
         starts_on=timezone.localdate(),
         ends_on=timezone.localdate() + datetime.timedelta(days=365),
     )
-    services.send_agreement_reminders()
+    sharing.send_agreement_reminders()
 
     _record_consents(practices, admin, rng)
     _grant_locum(organisations, users)
@@ -132,7 +134,7 @@ def _grant_locum(organisations: dict[str, Organisation], users: dict) -> None:
     """Riverside's IG lead gives a locum GP a two-week honorary contract."""
     riverside = organisations["A99001"]
     now = timezone.now()
-    services.grant_access(
+    grants.grant_access(
         by=_actor(users["ig.lead"], riverside),
         user=users["locum.gp"],
         role=Role.CLINICIAN,
@@ -151,9 +153,13 @@ def _break_glass(organisations: dict[str, Organisation], users: dict) -> None:
         .exclude(consents__state=Consent.State.GIVEN)
         .order_by("nhs_number")[:2]
     )
+    # As if from the A&E department's desk: the step-up goes through the sign-in throttle.
+    desk = HttpRequest()
+    desk.META["REMOTE_ADDR"] = "127.0.0.1"
     for days_ago, patient in zip((1, 9), without_consent, strict=True):
-        event = services.break_glass(
+        event = break_glass.break_glass(
             by=actor,
+            request=desk,
             nhs_number=patient.nhs_number,
             password=demo_password(),
             reason_code="emergency-care",
@@ -164,7 +170,7 @@ def _break_glass(organisations: dict[str, Organisation], users: dict) -> None:
             started_at=F("started_at") - shift, expires_at=F("expires_at") - shift
         )
     reviewed = BreakGlass.objects.order_by("started_at").first()
-    services.review_break_glass(
+    break_glass.review_break_glass(
         by=_actor(users["ig.lead"], organisations["A99001"]),
         event=reviewed,
         outcome=BreakGlass.Review.APPROPRIATE,
@@ -179,8 +185,8 @@ def _day_of_work(organisations: dict[str, Organisation], users: dict) -> None:
     riverside = _actor(users["practice.manager"], organisations["A99001"])
     sample = Patient.objects.filter(is_sensitive=False).order_by("nhs_number")[:40]
     for index, patient in enumerate(sample):
-        decide(hub, patient, Purpose.BOOK, action="patient.find")
+        decide(hub, patient, Purpose.BOOK, action=Action.PATIENT_FIND)
         if index % 3 == 0:
-            decide(ae, patient, Purpose.VIEW_RECORD, action="patient.view")
+            decide(ae, patient, Purpose.VIEW_RECORD, action=Action.PATIENT_VIEW)
         if index % 5 == 0:
-            decide(riverside, patient, Purpose.VIEW_RECORD, action="patient.view")
+            decide(riverside, patient, Purpose.VIEW_RECORD, action=Action.PATIENT_VIEW)

@@ -3,7 +3,9 @@
 import datetime
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
+
+from core.time import EARLIEST_DATE, LATEST_DATE
 
 _WIDGET_CLASSES: list[tuple[type[forms.Widget], str]] = [
     (forms.CheckboxInput, "nhsuk-checkboxes__input"),
@@ -18,6 +20,20 @@ _ERROR_CLASSES = {
     "nhsuk-select": "nhsuk-select--error",
     "nhsuk-textarea": "nhsuk-textarea--error",
 }
+
+
+DATE_OUT_OF_RANGE = "out_of_range"
+
+
+def validate_supported_date(value: datetime.date | None) -> None:
+    """Refuse a date outside the years Hub Diary works with (a year 1 or 9999 typed in),
+    which would otherwise fall off the calendar in the arithmetic that follows."""
+    if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValidationError(
+            f"Enter a date between {EARLIEST_DATE.day} {EARLIEST_DATE:%B %Y} and "
+            f"{LATEST_DATE.day} {LATEST_DATE:%B %Y}.",
+            code=DATE_OUT_OF_RANGE,
+        )
 
 
 def _base_class(widget: forms.Widget) -> str:
@@ -105,6 +121,7 @@ class NHSDateInput(forms.MultiWidget):
 
 class NHSDateField(forms.MultiValueField):
     widget = NHSDateInput
+    default_validators = [validate_supported_date]
 
     def __init__(self, **kwargs) -> None:
         fields = (forms.CharField(), forms.CharField(), forms.CharField())
@@ -131,3 +148,10 @@ def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
+
+
+def refuse_unsupported_date(form: forms.Form, field: str = "date") -> None:
+    """A date in the address outside the years Hub Diary works with is a bad request (400),
+    said in words; a date that cannot be read at all falls back to today."""
+    if form.has_error(field, code=DATE_OUT_OF_RANGE):
+        raise BadRequest(form.errors[field][0])

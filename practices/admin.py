@@ -1,7 +1,6 @@
 from django.contrib import admin
 
-from practices import services
-from practices.models import Clinician, Membership, Organisation, Site
+from practices.models import Clinician, Organisation, Site
 
 
 class SiteInline(admin.TabularInline):
@@ -18,6 +17,11 @@ class OrganisationAdmin(admin.ModelAdmin):
     filter_horizontal = ("member_practices",)
     inlines = [SiteInline]
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Never deleted (patients, bookings and the audit trail refer to it), and the
+        # confirmation page would list the registered patients standing in the way.
+        return False
+
 
 @admin.register(Site)
 class SiteAdmin(admin.ModelAdmin):
@@ -32,24 +36,3 @@ class ClinicianAdmin(admin.ModelAdmin):
     list_select_related = ("organisation",)
     list_filter = ("job_role",)
     search_fields = ("family_name", "given_name", "organisation__name")
-
-
-@admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
-    list_display = ("user", "organisation", "role", "is_active")
-    list_select_related = ("user", "organisation")
-    list_filter = ("role", "is_active")
-    search_fields = ("user__username", "organisation__name")
-    autocomplete_fields = ("organisation",)
-    raw_id_fields = ("user",)
-
-    def save_model(self, request, obj, form, change) -> None:
-        # Through the services, so object permissions follow the membership.
-        if obj.is_active:
-            saved = services.grant_membership(
-                by=request.user, user=obj.user, organisation=obj.organisation, role=obj.role
-            )
-            obj.pk = saved.pk
-        else:
-            obj.save()
-            services.end_membership(by=request.user, membership=obj)

@@ -1,13 +1,9 @@
-"""Changes to organisations, their sites, clinicians and staff."""
+"""Changes to organisations' sites and clinicians. Who works where, and with what
+permissions, is governance's (governance/staff.py)."""
 
-from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from governance.permissions import sync_membership_permissions
-from practices.models import ROLES_BY_KIND, Clinician, Membership, Organisation, Site
-
-User = get_user_model()
+from practices.models import Clinician, Organisation, Site
 
 SITE_FIELDS = (
     "name",
@@ -62,65 +58,3 @@ def update_clinician(*, by, clinician: Clinician, **values) -> Clinician:
     clinician.full_clean()
     clinician.save()
     return clinician
-
-
-def _check_role_fits(organisation: Organisation, role: str) -> None:
-    if role not in ROLES_BY_KIND.get(organisation.kind, frozenset()):
-        raise ValidationError({"role": "That role does not exist at this kind of organisation."})
-
-
-@transaction.atomic
-def grant_membership(*, by, user, organisation: Organisation, role: str) -> Membership:
-    """Give `user` a role at `organisation`, or change it; their permissions follow at once."""
-    _check_role_fits(organisation, role)
-    membership, _ = Membership.objects.update_or_create(
-        user=user, organisation=organisation, defaults={"role": role, "is_active": True}
-    )
-    sync_membership_permissions(user=user, organisation=organisation, role=role)
-    return membership
-
-
-@transaction.atomic
-def add_staff_member(
-    *,
-    by,
-    organisation: Organisation,
-    username: str,
-    given_name: str,
-    family_name: str,
-    email: str,
-    role: str,
-    password: str,
-) -> Membership:
-    """Create a sign-in for a new member of staff and give them a role here."""
-    _check_role_fits(organisation, role)
-    if User.objects.filter(username__iexact=username).exists():
-        raise ValidationError({"username": "That username is taken. Choose another."})
-    user = User.objects.create_user(
-        username=username,
-        email=email,
-        password=password,
-        first_name=given_name,
-        last_name=family_name,
-    )
-    return grant_membership(by=by, user=user, organisation=organisation, role=role)
-
-
-@transaction.atomic
-def change_staff_role(*, by, membership: Membership, role: str) -> Membership:
-    return grant_membership(
-        by=by, user=membership.user, organisation=membership.organisation, role=role
-    )
-
-
-@transaction.atomic
-def end_membership(*, by, membership: Membership) -> Membership:
-    """The user stops working here; their access ends with their next request."""
-    if membership.user_id == by.pk:
-        raise ValidationError("You cannot end your own membership. Ask another manager.")
-    membership.is_active = False
-    membership.save(update_fields=["is_active", "updated_at"])
-    sync_membership_permissions(
-        user=membership.user, organisation=membership.organisation, role=None
-    )
-    return membership

@@ -1,6 +1,7 @@
 """Shared fixtures: the organisations and personas every test speaks in."""
 
 import datetime
+import io
 import os
 
 import pytest
@@ -207,6 +208,31 @@ def publish(practice_manager_a, practice_a):
 @pytest.fixture
 def hub_books_for_a(hub, practice_a, practice_manager_a):
     return agreement(practice_a, hub, Scope.BOOKING, by=practice_manager_a)
+
+
+# The demo -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def loaded_demo(django_db_setup, django_db_blocker):
+    """The demo hub, loaded once for a module inside a transaction rolled back at the end."""
+    from django.core.management import call_command
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            call_command("load_demo", stdout=io.StringIO())
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def demo(loaded_demo, db):
+    """The demo data; each test's own writes roll back to a savepoint."""
 
 
 # Clients ---------------------------------------------------------------------------------

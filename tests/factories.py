@@ -9,12 +9,20 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from governance import services as governance_services
+from governance import grants
+from governance import staff as staff_services
 from governance.audit import Actor
-from governance.models import AccessGrant, Alert, BreakGlass, Consent, Scope, SharingAgreement
+from governance.models import (
+    AccessGrant,
+    Alert,
+    BreakGlass,
+    Consent,
+    Relationship,
+    Scope,
+    SharingAgreement,
+)
 from patients.models import Patient
 from patients.nhs_number import check_digit
-from practices import services
 from practices.models import Clinician, Membership, Organisation, Site
 from practices.roles import Role
 
@@ -101,7 +109,9 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *, user, organisation, role, **kwargs):
-        return services.grant_membership(by=None, user=user, organisation=organisation, role=role)
+        return staff_services.grant_membership(
+            by=None, user=user, organisation=organisation, role=role
+        )
 
 
 class PatientFactory(factory.django.DjangoModelFactory):
@@ -184,9 +194,7 @@ class AccessGrantFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class, *, organisation, granted_by, **kwargs):
         granted_by = granted_by or staff(organisation, Role.IG_LEAD)
         membership = Membership.objects.get(user=granted_by, organisation=organisation)
-        return governance_services.grant_access(
-            by=Actor(user=granted_by, membership=membership), **kwargs
-        )
+        return grants.grant_access(by=Actor(user=granted_by, membership=membership), **kwargs)
 
 
 class BreakGlassFactory(factory.django.DjangoModelFactory):
@@ -202,6 +210,21 @@ class BreakGlassFactory(factory.django.DjangoModelFactory):
     reason = "Unconscious in resus, no one to ask about medication."
     started_at = factory.LazyFunction(timezone.now)
     expires_at = factory.LazyAttribute(lambda bg: bg.started_at + datetime.timedelta(minutes=60))
+
+
+class RelationshipFactory(factory.django.DjangoModelFactory):
+    """A care relationship claimed at an urgent-care service, waiting for review."""
+
+    class Meta:
+        model = Relationship
+
+    organisation = factory.SubFactory(UrgentCareFactory)
+    user = factory.SubFactory(UserFactory)
+    patient = factory.SubFactory(PatientFactory)
+    kind = Relationship.Kind.SELF_CLAIMED
+    reason = "In front of me at the walk-in centre with chest pain."
+    started_at = factory.LazyFunction(timezone.now)
+    expires_at = factory.LazyAttribute(lambda r: r.started_at + datetime.timedelta(hours=24))
 
 
 class AlertFactory(factory.django.DjangoModelFactory):

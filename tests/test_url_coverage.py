@@ -24,6 +24,7 @@ from tests.factories import (
     ClinicianFactory,
     HubFactory,
     PatientFactory,
+    RelationshipFactory,
     SharingAgreementFactory,
     SiteFactory,
     staff,
@@ -46,6 +47,9 @@ FOREIGN_OBJECTS: dict[str, Callable] = {
     "grant_id": lambda b: AccessGrantFactory(organisation=b).public_id,
     "break_glass_id": lambda b: (
         BreakGlassFactory(patient=PatientFactory(registered_practice=b)).public_id
+    ),
+    "relationship_id": lambda b: (
+        RelationshipFactory(patient=PatientFactory(registered_practice=b)).public_id
     ),
     "booking_id": lambda b: booking_at(b).public_id,
     "slot_id": lambda b: free_slot_at(b).public_id,

@@ -70,7 +70,7 @@ def test_anonymous_responses_carry_the_security_headers(client, db, url_name):
 
 def test_signed_in_pages_and_errors_carry_the_security_headers(client_for, practice_manager_a):
     client = client_for(practice_manager_a)
-    for url in (reverse("home"), reverse("practices:organisation"), "/no-such-page/"):
+    for url in (reverse("home"), reverse("organisation:organisation"), "/no-such-page/"):
         _assert_security_headers(client.get(url))
 
 
@@ -120,7 +120,7 @@ def test_forms_refuse_posts_without_a_csrf_token(practice_manager_a):
 
     client = Client(enforce_csrf_checks=True)
     client.force_login(practice_manager_a)
-    response = client.post(reverse("practices:site_create"), {"name": "No token"})
+    response = client.post(reverse("organisation:site_create"), {"name": "No token"})
     assert response.status_code == 403
 
 

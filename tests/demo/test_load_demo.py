@@ -13,27 +13,6 @@ from patients.nhs_number import is_valid_nhs_number
 from practices.models import Organisation
 
 
-@pytest.fixture(scope="module")
-def _loaded_demo(django_db_setup, django_db_blocker):
-    """Loaded once for the module inside a transaction rolled back at the end."""
-    from django.db import transaction
-
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            call_command("load_demo", stdout=io.StringIO())
-            yield
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-
-
-@pytest.fixture
-def demo(_loaded_demo, db):
-    """The demo data; each test's own writes roll back to a savepoint."""
-
-
 def test_demo_loads_a_hub_with_its_practices_and_services(demo):
     hub = Organisation.objects.get(kind=Organisation.Kind.HUB)
     assert hub.member_practices.count() == len(PRACTICES) >= 5
@@ -73,14 +52,12 @@ def test_each_demo_login_signs_in_and_lands_on_a_page_for_its_role(demo):
 
 
 def test_one_practice_shares_nothing_with_the_hub_so_hub_staff_cannot_find_its_patients(demo):
-    from governance.access import Purpose, findable_patients
+    from governance.access import Purpose, patients_for
     from governance.audit import Actor
     from practices.models import Membership
 
     hub_reception = Membership.objects.get(user__username="hub.reception")
-    findable = findable_patients(
-        Actor(user=hub_reception.user, membership=hub_reception), Purpose.BOOK
-    )
+    findable = patients_for(Actor(user=hub_reception.user, membership=hub_reception), Purpose.BOOK)
     practices = set(findable.values_list("registered_practice__ods_code", flat=True))
     assert "A99006" not in practices
     assert {"A99001", "A99002", "A99003", "A99004", "A99005"} <= practices
@@ -117,7 +94,7 @@ def test_the_demo_diary_has_two_weeks_of_sessions_some_booked(demo):
     from django.utils import timezone
 
     from booking.models import Booking, Slot
-    from booking.selectors import free_slots_for
+    from booking.search import free_slots_for
     from governance.audit import Actor
     from practices.models import Membership
 

@@ -3,9 +3,9 @@ on every request."""
 
 from django.urls import reverse
 
+from governance.staff import end_membership
 from practices.models import Membership
 from practices.roles import Role
-from practices.services import end_membership
 from tests.factories import MembershipFactory, PatientFactory, staff
 
 

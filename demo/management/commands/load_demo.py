@@ -11,8 +11,9 @@ from demo.governance import load_governance
 from demo.hub import HUB, LOGINS, OTHERS, PRACTICES, DemoOrganisation, demo_password
 from demo.people import demo_patient, test_range_nhs_numbers
 from demo.practice_systems import link_practice_systems
+from governance import staff
 from governance.audit import Actor
-from patients.services import register_patient
+from patient_record.services import register_patient
 from practices import services
 from practices.models import Organisation
 
@@ -66,7 +67,7 @@ class Command(BaseCommand):
                 last_name=login.family_name,
             )
             for ods_code, role in login.memberships:
-                services.grant_membership(
+                staff.grant_membership(
                     by=admin, user=user, organisation=organisations[ods_code], role=role
                 )
         load_governance(organisations, users, admin, rng)

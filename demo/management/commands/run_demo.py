@@ -15,8 +15,21 @@ from demo.hub import LOGINS, demo_password
 from demo.practice_systems import SANDBOX_PORT, SANDBOX_URL
 
 BACKGROUND = [
-    # Scheduled and write-back jobs run here, on the demo's filesystem queue.
-    [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--loglevel=WARNING"],
+    # Scheduled and write-back jobs run here, on the demo's filesystem queue. As in
+    # production, in Celery's threads pool: a write-back delivery mostly waits on the
+    # practice system, so one process has several in flight. Four is plenty for a demo
+    # on SQLite, whose writers take turns; production runs 32 a process (config/celery.py).
+    [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "config",
+        "worker",
+        "--pool=threads",
+        "--concurrency=4",
+        "--loglevel=WARNING",
+    ],
     [
         sys.executable,
         "-m",

@@ -1,4 +1,5 @@
-"""Staff pages for the organisation a user is acting for: its sites, clinicians and staff."""
+"""Staff pages for the organisation a user is acting for: the home page for their role,
+choosing the organisation, and its sites, clinicians and staff."""
 
 from uuid import UUID
 
@@ -11,12 +12,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from frontend.forms import apply_service_errors
+from governance import staff
+from governance.decorators import staff_view
 from governance.permissions import Perm, has_org_permission
-from governance.selectors import WRITE_BACK_ALERT_KINDS, alert_summary
+from governance.selectors import WRITE_BACK_ALERT_KINDS, alert_summary, alerts_for
+from organisation.forms import ClinicianForm, SiteForm, StaffMemberForm, StaffRoleForm
 from practices import selectors, services
 from practices.acting import choose_acting_organisation
-from practices.decorators import staff_view
-from practices.forms import ClinicianForm, SiteForm, StaffMemberForm, StaffRoleForm
 
 
 @login_required
@@ -27,6 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
     acting = request.acting
     can = {}
     write_back = None
+    alert_count = 0
     if acting:
         can = {
             perm.name.lower(): has_org_permission(request.user, perm, acting.organisation)
@@ -36,8 +39,10 @@ def home(request: HttpRequest) -> HttpResponse:
             write_back = alert_summary(
                 user=request.user, organisation=acting.organisation, kinds=WRITE_BACK_ALERT_KINDS
             )
-    context = {"acting": acting, "can": can, "write_back": write_back}
-    return render(request, "practices/home.html", context)
+        if can["review_access"] or can["manage_agreements"]:
+            alert_count = alerts_for(user=request.user, organisation=acting.organisation).count()
+    context = {"acting": acting, "can": can, "write_back": write_back, "alert_count": alert_count}
+    return render(request, "organisation/home.html", context)
 
 
 @login_required
@@ -56,7 +61,7 @@ def choose_organisation(request: HttpRequest) -> HttpResponse:
         error = "Select the organisation you are working for today."
     return render(
         request,
-        "practices/choose_organisation.html",
+        "organisation/choose_organisation.html",
         {"memberships": request.memberships, "error": error, "next": next_url},
     )
 
@@ -75,7 +80,7 @@ def organisation(request: HttpRequest) -> HttpResponse:
         "can_manage_sites": has_org_permission(request.user, Perm.MANAGE_SITES, org),
         "can_manage_clinicians": has_org_permission(request.user, Perm.MANAGE_CLINICIANS, org),
     }
-    return render(request, "practices/organisation.html", context)
+    return render(request, "organisation/organisation.html", context)
 
 
 def _save_with(form, request: HttpRequest, save, success: str) -> HttpResponse | None:
@@ -88,7 +93,7 @@ def _save_with(form, request: HttpRequest, save, success: str) -> HttpResponse |
         apply_service_errors(form, error)
         return None
     messages.success(request, success)
-    return redirect("practices:organisation")
+    return redirect("organisation:organisation")
 
 
 @staff_view(Perm.MANAGE_SITES)
@@ -105,7 +110,7 @@ def site_create(request: HttpRequest) -> HttpResponse:
         )
         if done:
             return done
-    return render(request, "practices/site_form.html", {"form": form, "site": None})
+    return render(request, "organisation/site_form.html", {"form": form, "site": None})
 
 
 @staff_view(Perm.MANAGE_SITES)
@@ -122,7 +127,7 @@ def site_edit(request: HttpRequest, site_id: UUID) -> HttpResponse:
         )
         if done:
             return done
-    return render(request, "practices/site_form.html", {"form": form, "site": site})
+    return render(request, "organisation/site_form.html", {"form": form, "site": site})
 
 
 @staff_view(Perm.MANAGE_CLINICIANS)
@@ -139,7 +144,7 @@ def clinician_create(request: HttpRequest) -> HttpResponse:
         )
         if done:
             return done
-    return render(request, "practices/clinician_form.html", {"form": form, "clinician": None})
+    return render(request, "organisation/clinician_form.html", {"form": form, "clinician": None})
 
 
 @staff_view(Perm.MANAGE_CLINICIANS)
@@ -156,7 +161,9 @@ def clinician_edit(request: HttpRequest, clinician_id: UUID) -> HttpResponse:
         )
         if done:
             return done
-    return render(request, "practices/clinician_form.html", {"form": form, "clinician": clinician})
+    return render(
+        request, "organisation/clinician_form.html", {"form": form, "clinician": clinician}
+    )
 
 
 @staff_view(Perm.MANAGE_STAFF)
@@ -168,12 +175,12 @@ def staff_add(request: HttpRequest) -> HttpResponse:
         done = _save_with(
             form,
             request,
-            lambda data: services.add_staff_member(by=request.user, organisation=org, **data),
+            lambda data: staff.add_staff_member(by=request.user, organisation=org, **data),
             "Member of staff added.",
         )
         if done:
             return done
-    return render(request, "practices/staff_form.html", {"form": form})
+    return render(request, "organisation/staff_form.html", {"form": form})
 
 
 @staff_view(Perm.MANAGE_STAFF)
@@ -185,21 +192,21 @@ def staff_edit(request: HttpRequest, membership_id: UUID) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("action") == "end":
             try:
-                services.end_membership(by=request.user, membership=membership)
+                staff.end_membership(by=request.user, membership=membership)
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
                 messages.success(request, f"{membership.user.display_name} no longer works here.")
-                return redirect("practices:organisation")
+                return redirect("organisation:organisation")
         else:
             done = _save_with(
                 form,
                 request,
-                lambda data: services.change_staff_role(
+                lambda data: staff.change_staff_role(
                     by=request.user, membership=membership, role=data["role"]
                 ),
                 "Role changed.",
             )
             if done:
                 return done
-    return render(request, "practices/staff_edit.html", {"form": form, "membership": membership})
+    return render(request, "organisation/staff_edit.html", {"form": form, "membership": membership})

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from frontend.forms import NHSDateField, NHSForm, NHSModelForm
+from frontend.forms import NHSDateField, NHSModelForm
 from patients.models import Patient
 from patients.nhs_number import normalise_nhs_number
 from practices.postcodes import normalise_postcode
@@ -67,31 +67,3 @@ class PatientForm(NHSModelForm):
         if date_of_birth and date_of_birth > timezone.localdate():
             raise forms.ValidationError("Date of birth must be today or in the past.")
         return date_of_birth
-
-
-class FindPatientForm(NHSForm):
-    """Find a patient the way they are asked for: NHS number, or surname and date of birth."""
-
-    nhs_number = forms.CharField(
-        label="NHS number",
-        max_length=14,
-        required=False,
-        widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "autocomplete": "off", "class": "nhsuk-input--width-10"}
-        ),
-    )
-    family_name = forms.CharField(label="Last name", max_length=100, required=False)
-    date_of_birth = NHSDateField(
-        label="Date of birth", required=False, help_text="For example, 27 3 1957"
-    )
-
-    def clean_nhs_number(self) -> str:
-        raw = self.cleaned_data["nhs_number"]
-        return normalise_nhs_number(raw) if raw.strip() else ""
-
-    def clean(self):
-        data = super().clean()
-        by_name = data.get("family_name") and data.get("date_of_birth")
-        if not self.errors and not data.get("nhs_number") and not by_name:
-            raise forms.ValidationError("Enter an NHS number, or a last name and date of birth.")
-        return data

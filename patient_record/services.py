@@ -1,7 +1,8 @@
-"""Registering patients and changing their details."""
+"""Registering patients and changing their details, audited."""
 
 from django.db import transaction
 
+from governance.actions import Action
 from governance.audit import Actor, record_event
 from patients.models import Patient
 from practices.models import Organisation
@@ -38,7 +39,7 @@ def register_patient(*, by: Actor, practice: Organisation, **values) -> Patient:
     _apply(patient, values)
     patient.full_clean()
     patient.save()
-    record_event(actor=by, action="patient.register", patient=patient, obj=patient)
+    record_event(actor=by, action=Action.PATIENT_REGISTER, patient=patient, obj=patient)
     return patient
 
 
@@ -48,5 +49,5 @@ def update_patient(*, by: Actor, patient: Patient, **values) -> Patient:
     _apply(patient, values)
     patient.full_clean()
     patient.save()
-    record_event(actor=by, action="patient.update", patient=patient, obj=patient)
+    record_event(actor=by, action=Action.PATIENT_UPDATE, patient=patient, obj=patient)
     return patient

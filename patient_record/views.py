@@ -1,4 +1,6 @@
-"""The acting practice's registered patients."""
+"""Staff pages about patients: the practice's registered patients, registering and changing
+them, finding a patient across practices, and the patient's page. Every patient shown comes
+through governance's access door."""
 
 from uuid import UUID
 
@@ -10,19 +12,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from frontend.forms import apply_service_errors
-from governance.access import Purpose
+from governance.access import Purpose, audit_listing, find_patients, get_patient_or_404
+from governance.actions import Action
 from governance.audit import Actor
+from governance.decorators import staff_view
+from governance.forms import FindPatientForm
 from governance.permissions import Perm, has_org_permission, org_permissions
 from governance.selectors import current_consents
-from patients import services
-from patients.forms import FindPatientForm, PatientForm
-from patients.selectors import (
-    find_patients_for,
-    get_patient_for_user_or_404,
-    record_patient_search,
-    registered_patients_for,
-)
-from practices.decorators import staff_view
+from patient_record import services
+from patient_record.forms import PatientForm
+from patient_record.selectors import registered_patients
 
 PAGE_SIZE = 25
 
@@ -31,10 +30,11 @@ PAGE_SIZE = 25
 @require_GET
 def patient_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:100]
-    page = Paginator(registered_patients_for(request=request, query=query), PAGE_SIZE).get_page(
+    actor = Actor.from_request(request)
+    page = Paginator(registered_patients(actor=actor, query=query), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    record_patient_search(request=request, action="patient.list", results=len(page.object_list))
+    audit_listing(actor, Purpose.VIEW_RECORD, action=Action.PATIENT_LIST, patients=page)
     context = {
         "page": page,
         "query": query,
@@ -42,15 +42,19 @@ def patient_list(request: HttpRequest) -> HttpResponse:
             request.user, Perm.MANAGE_REGISTERED_PATIENTS, request.acting.organisation
         ),
     }
-    template = "patients/patient_list.htmx.html" if request.htmx else "patients/patient_list.html"
+    template = (
+        "patient_record/patient_list.htmx.html"
+        if request.htmx
+        else "patient_record/patient_list.html"
+    )
     return render(request, template, context)
 
 
 @staff_view(Perm.VIEW_PATIENT_RECORDS)
 @require_GET
 def patient_detail(request: HttpRequest, patient_id: UUID) -> HttpResponse:
-    patient = get_patient_for_user_or_404(
-        request=request, public_id=patient_id, purpose=Purpose.VIEW_RECORD, action="patient.view"
+    patient = get_patient_or_404(
+        Actor.from_request(request), patient_id, Purpose.VIEW_RECORD, action=Action.PATIENT_VIEW
     )
     own_practice = patient.registered_practice_id == request.acting.organisation.pk
     perms = org_permissions(request.user, request.acting.organisation)
@@ -61,7 +65,7 @@ def patient_detail(request: HttpRequest, patient_id: UUID) -> HttpResponse:
         "can_see_access_history": own_practice and Perm.REVIEW_ACCESS in perms,
         "consents": current_consents(patient),
     }
-    return render(request, "patients/patient_detail.html", context)
+    return render(request, "patient_record/patient_detail.html", context)
 
 
 @staff_view(Perm.MANAGE_REGISTERED_PATIENTS)
@@ -80,17 +84,17 @@ def patient_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"{patient.full_name} registered.")
             return redirect("patients:detail", patient_id=patient.public_id)
-    return render(request, "patients/patient_form.html", {"form": form, "patient": None})
+    return render(request, "patient_record/patient_form.html", {"form": form, "patient": None})
 
 
 @staff_view(Perm.MANAGE_REGISTERED_PATIENTS)
 @require_http_methods(["GET", "POST"])
 def patient_edit(request: HttpRequest, patient_id: UUID) -> HttpResponse:
-    patient = get_patient_for_user_or_404(
-        request=request,
-        public_id=patient_id,
-        purpose=Purpose.MANAGE_REGISTRATION,
-        action="patient.edit" if request.method == "POST" else "patient.view",
+    patient = get_patient_or_404(
+        Actor.from_request(request),
+        patient_id,
+        Purpose.MANAGE_REGISTRATION,
+        action=Action.PATIENT_UPDATE if request.method == "POST" else Action.PATIENT_VIEW,
     )
     form = PatientForm(request.POST or None, instance=patient)
     if request.method == "POST" and form.is_valid():
@@ -103,7 +107,7 @@ def patient_edit(request: HttpRequest, patient_id: UUID) -> HttpResponse:
         else:
             messages.success(request, "Patient details updated.")
             return redirect("patients:detail", patient_id=patient.public_id)
-    return render(request, "patients/patient_form.html", {"form": form, "patient": patient})
+    return render(request, "patient_record/patient_form.html", {"form": form, "patient": patient})
 
 
 @staff_view(Perm.VIEW_ORGANISATION_DETAILS)
@@ -120,7 +124,7 @@ def patient_find(request: HttpRequest) -> HttpResponse:
     form = FindPatientForm(request.GET or None)
     results = None
     if form.is_bound and form.is_valid():
-        results = find_patients_for(request=request, purpose=purpose, **form.cleaned_data)
+        results = find_patients(Actor.from_request(request), purpose, **form.cleaned_data)
     context = {
         "form": form,
         "results": results,
@@ -128,4 +132,4 @@ def patient_find(request: HttpRequest) -> HttpResponse:
         "can_break_glass": Perm.BREAK_GLASS in perms,
         "searched_nhs_number": form.cleaned_data.get("nhs_number") if results is not None else "",
     }
-    return render(request, "patients/patient_find.html", context)
+    return render(request, "patient_record/patient_find.html", context)

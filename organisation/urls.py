@@ -1,8 +1,8 @@
 from django.urls import path
 
-from practices import views
+from organisation import views
 
-app_name = "practices"
+app_name = "organisation"
 
 urlpatterns = [
     path("", views.organisation, name="organisation"),

@@ -18,7 +18,7 @@ SITE_DATA = {
 
 
 def test_organisation_page_requires_sign_in(client, db):
-    response = client.get(reverse("practices:organisation"))
+    response = client.get(reverse("organisation:organisation"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 
@@ -28,7 +28,7 @@ def test_practice_manager_sees_own_sites_clinicians_and_staff(
 ):
     SiteFactory(organisation=practice_a, name="Main surgery")
     SiteFactory(organisation=practice_b, name="Somebody else's surgery")
-    response = client_for(practice_manager_a).get(reverse("practices:organisation"))
+    response = client_for(practice_manager_a).get(reverse("organisation:organisation"))
     assert response.status_code == 200
     assert b"Main surgery" in response.content
     assert b"Somebody else" not in response.content
@@ -37,17 +37,17 @@ def test_practice_manager_sees_own_sites_clinicians_and_staff(
 
 def test_receptionist_sees_no_staff_list_and_cannot_add_sites(client_for, receptionist_practice_a):
     client = client_for(receptionist_practice_a)
-    page = client.get(reverse("practices:organisation"))
+    page = client.get(reverse("organisation:organisation"))
     assert b"Add a member of staff" not in page.content
-    assert client.get(reverse("practices:site_create")).status_code == 403
-    assert client.post(reverse("practices:site_create"), SITE_DATA).status_code == 403
+    assert client.get(reverse("organisation:site_create")).status_code == 403
+    assert client.post(reverse("organisation:site_create"), SITE_DATA).status_code == 403
     assert not Site.objects.filter(name="Evening clinic").exists()
 
 
 def test_practice_manager_adds_a_site_with_a_normalised_postcode(
     client_for, practice_manager_a, practice_a
 ):
-    response = client_for(practice_manager_a).post(reverse("practices:site_create"), SITE_DATA)
+    response = client_for(practice_manager_a).post(reverse("organisation:site_create"), SITE_DATA)
     assert response.status_code == 302
     site = Site.objects.get(name="Evening clinic")
     assert site.organisation == practice_a
@@ -56,7 +56,7 @@ def test_practice_manager_adds_a_site_with_a_normalised_postcode(
 
 def test_bad_postcode_is_shown_by_the_field_and_nothing_is_saved(client_for, practice_manager_a):
     response = client_for(practice_manager_a).post(
-        reverse("practices:site_create"), {**SITE_DATA, "postcode": "LS6"}
+        reverse("organisation:site_create"), {**SITE_DATA, "postcode": "LS6"}
     )
     assert response.status_code == 200
     assert b"There is a problem" in response.content
@@ -67,7 +67,7 @@ def test_bad_postcode_is_shown_by_the_field_and_nothing_is_saved(client_for, pra
 
 def test_manager_cannot_change_another_practices_site(client_for, practice_manager_a, practice_b):
     site = SiteFactory(organisation=practice_b, name="Kirkgate")
-    url = reverse("practices:site_edit", args=[site.public_id])
+    url = reverse("organisation:site_edit", args=[site.public_id])
     client = client_for(practice_manager_a)
     assert client.get(url).status_code == 404
     assert client.post(url, {**SITE_DATA, "name": "Taken over"}).status_code == 404
@@ -78,7 +78,7 @@ def test_manager_cannot_change_another_practices_site(client_for, practice_manag
 def test_manager_changes_own_clinician(client_for, practice_manager_a, practice_a):
     clinician = ClinicianFactory(organisation=practice_a, family_name="Okafor")
     response = client_for(practice_manager_a).post(
-        reverse("practices:clinician_edit", args=[clinician.public_id]),
+        reverse("organisation:clinician_edit", args=[clinician.public_id]),
         {
             "given_name": "Amara",
             "family_name": "Okafor",
@@ -96,7 +96,7 @@ def test_manager_cannot_change_another_practices_clinician(
     client_for, practice_manager_a, practice_b
 ):
     clinician = ClinicianFactory(organisation=practice_b)
-    url = reverse("practices:clinician_edit", args=[clinician.public_id])
+    url = reverse("organisation:clinician_edit", args=[clinician.public_id])
     assert client_for(practice_manager_a).get(url).status_code == 404
 
 
@@ -104,7 +104,7 @@ def test_manager_adds_staff_who_can_then_act_for_the_practice(
     client_for, practice_manager_a, practice_a
 ):
     response = client_for(practice_manager_a).post(
-        reverse("practices:staff_add"),
+        reverse("organisation:staff_add"),
         {
             "given_name": "Megan",
             "family_name": "Lister",
@@ -123,7 +123,7 @@ def test_manager_adds_staff_who_can_then_act_for_the_practice(
 
 def test_staff_roles_must_fit_the_kind_of_organisation(client_for, practice_manager_a):
     response = client_for(practice_manager_a).post(
-        reverse("practices:staff_add"),
+        reverse("organisation:staff_add"),
         {
             "given_name": "Hal",
             "family_name": "Hub",
@@ -140,7 +140,7 @@ def test_staff_roles_must_fit_the_kind_of_organisation(client_for, practice_mana
 
 def test_weak_first_password_is_refused(client_for, practice_manager_a):
     response = client_for(practice_manager_a).post(
-        reverse("practices:staff_add"),
+        reverse("organisation:staff_add"),
         {
             "given_name": "Wes",
             "family_name": "Weak",
@@ -162,7 +162,7 @@ def test_ending_a_membership_refuses_the_very_next_request(
     assert leaver_client.get(reverse("patients:list")).status_code == 200
     membership = Membership.objects.get(user=leaver)
     response = client_for(practice_manager_a).post(
-        reverse("practices:staff_edit", args=[membership.public_id]), {"action": "end"}
+        reverse("organisation:staff_edit", args=[membership.public_id]), {"action": "end"}
     )
     assert response.status_code == 302
     assert leaver_client.get(reverse("patients:list")).status_code == 403
@@ -172,7 +172,7 @@ def test_ending_a_membership_refuses_the_very_next_request(
 def test_managers_cannot_end_their_own_access(client_for, practice_manager_a):
     membership = Membership.objects.get(user=practice_manager_a)
     response = client_for(practice_manager_a).post(
-        reverse("practices:staff_edit", args=[membership.public_id]), {"action": "end"}
+        reverse("organisation:staff_edit", args=[membership.public_id]), {"action": "end"}
     )
     assert response.status_code == 200
     assert b"cannot end your own membership" in response.content
@@ -184,7 +184,7 @@ def test_manager_cannot_see_another_practices_staff(
     client_for, practice_manager_a, practice_manager_b
 ):
     membership = Membership.objects.get(user=practice_manager_b)
-    url = reverse("practices:staff_edit", args=[membership.public_id])
+    url = reverse("organisation:staff_edit", args=[membership.public_id])
     assert client_for(practice_manager_a).get(url).status_code == 404
 
 
@@ -192,14 +192,14 @@ def test_organisation_page_query_count_does_not_grow_with_rows(
     client_for, practice_manager_a, practice_a, django_assert_max_num_queries
 ):
     client = client_for(practice_manager_a)
-    client.get(reverse("practices:organisation"))  # warm the session
+    client.get(reverse("organisation:organisation"))  # warm the session
 
     def count_queries() -> int:
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
         with CaptureQueriesContext(connection) as captured:
-            assert client.get(reverse("practices:organisation")).status_code == 200
+            assert client.get(reverse("organisation:organisation")).status_code == 200
         return len(captured)
 
     few = count_queries()
@@ -213,7 +213,7 @@ def test_organisation_page_query_count_does_not_grow_with_rows(
 @pytest.mark.parametrize("role", [Role.HUB_MANAGER, Role.HUB_RECEPTIONIST])
 def test_hub_staff_see_the_member_practices(client_for, hub, practice_a, practice_b, role):
     user = staff(hub, role)
-    response = client_for(user).get(reverse("practices:organisation"))
+    response = client_for(user).get(reverse("organisation:organisation"))
     assert response.status_code == 200
     assert practice_a.name.encode() in response.content
     assert practice_b.name.encode() in response.content
@@ -221,4 +221,4 @@ def test_hub_staff_see_the_member_practices(client_for, hub, practice_a, practic
 
 def test_user_with_no_organisation_is_refused_staff_pages(client_for):
     user = UserFactory()
-    assert client_for(user).get(reverse("practices:organisation")).status_code == 403
+    assert client_for(user).get(reverse("organisation:organisation")).status_code == 403
