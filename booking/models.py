@@ -246,6 +246,9 @@ class Booking(models.Model):
     class Channel(models.TextChoices):
         HUB = "hub", "Hub"
         URGENT_CARE = "urgent-care", "Urgent care"
+        A_AND_E = "a-and-e", "A&E"
+        OUT_OF_HOURS = "out-of-hours", "Out of hours"
+        NHS_111 = "nhs-111", "NHS 111"
         ONLINE = "online", "Online"
         PRACTICE = "practice", "Practice"
 

@@ -42,6 +42,11 @@ app.conf.beat_schedule = {
         "task": "writeback.sweep_write_back",
         "schedule": float(os.environ.get("WRITE_BACK_SWEEP_SECONDS") or 30),
     },
+    # Email that failed, or that a stopped process left unsent.
+    "send-pending-email": {
+        "task": "notifications.send_pending",
+        "schedule": crontab(minute="*/5"),
+    },
     # Linked practices' free slots from their own systems, reconciled with the hub's.
     "import-all-practice-slots": {
         "task": "writeback.import_all_practice_slots",

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "booking",
     "writeback",
     "caretracker",
+    "carediary",
+    "notifications",
     "organisation",
     "patient_record",
     "frontend",
@@ -293,6 +295,19 @@ WRITE_BACK_SWEEP_SECONDS = env_int("WRITE_BACK_SWEEP_SECONDS", 30)
 # Publishing to a broker that is down fails at once rather than retrying for seconds: a
 # booking must not wait for Redis, and the sweep delivers what was not enqueued.
 CELERY_BROKER_TRANSPORT_OPTIONS |= {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
+
+# Email to staff and patients (notifications/): GOV.UK Notify in production, the log in the
+# demo; tests record what was sent. NOTIFY_TEMPLATE_IDS: "name=template-id,..." per template.
+NOTIFICATIONS_BACKEND = env_str(
+    "NOTIFICATIONS_BACKEND",
+    "notifications.backends.NotifyBackend"
+    if PRODUCTION
+    else "notifications.backends.ConsoleBackend",
+)
+NOTIFY_API_KEY = env_optional("NOTIFY_API_KEY")
+NOTIFY_TEMPLATE_IDS = dict(
+    pair.split("=", 1) for pair in env_list("NOTIFY_TEMPLATE_IDS", []) if "=" in pair
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -70,3 +70,26 @@ class Action(models.TextChoices):
     # Systems calling the API.
     API_TOKEN_CREATE = "api-token.create", "Created an API token"
     API_TOKEN_ROTATE = "api-token.rotate", "Replaced an API token"
+    # Unused capacity handed on.
+    SLOT_RELEASE_UNUSED = "slot.release-unused", "Released a session's free slots to urgent care"
+    SLOT_RESERVE_111 = "slot.reserve-111", "Reserved slots for NHS 111 direct booking"
+    # The care diary: urgent care, out-of-hours and NHS 111.
+    CARE_DIARY_FIND = "care-diary.find", "Searched for a patient in the care diary"
+    CARE_DIARY_PATIENT = "care-diary.patient", "Opened the patient in the care diary"
+    CONTACT_LOG = "contact.log", "Logged an attendance or contact"
+    # The care tracker.
+    CARE_ENROL = "care.enrol", "Enrolled the patient in the care tracker"
+    CARE_DISCHARGE = "care.discharge", "Ended the patient's care tracker enrolment"
+    CARE_VIEW = "care.view", "Viewed the care record"
+    CARE_TEAM_CHANGE = "care.team", "Changed the care team"
+    CARE_PLAN_VIEW = "care.plan-view", "Viewed a care or escalation plan"
+    CARE_PLAN_CHANGE = "care.plan", "Changed a care or escalation plan"
+    CARE_TIMELINE = "care.timeline", "Viewed the patient's timeline"
+    CARE_CASELOAD = "care.caseload", "Viewed a caseload"
+    CARE_INBOX = "care.inbox", "Viewed a task inbox"
+    TASK_CREATE = "task.create", "Created a care task"
+    TASK_VIEW = "task.view", "Viewed a care task"
+    TASK_ACCEPT = "task.accept", "Accepted a care task"
+    TASK_HAND_BACK = "task.hand-back", "Handed back a care task"
+    TASK_COMPLETE = "task.complete", "Completed a care task"
+    TASK_ESCALATE = "task.escalate", "Escalated a care task"

@@ -28,6 +28,8 @@ class Perm(StrEnum):
     MANAGE_SESSIONS = "practices.manage_sessions"
     VIEW_PATIENT_RECORDS = "practices.view_patient_records"
     USE_CARE_TRACKER = "practices.use_care_tracker"
+    MANAGE_CARE_PLANS = "practices.manage_care_plans"
+    USE_CARE_DIARY = "practices.use_care_diary"
     RECORD_CONSENT = "practices.record_consent"
     BREAK_GLASS = "practices.break_glass"
     MANAGE_AGREEMENTS = "practices.manage_agreements"
@@ -85,6 +87,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             P.VIEW_ORGANISATION_DETAILS,
             P.BOOK_FOR_PATIENTS,
             P.VIEW_PATIENT_RECORDS,
+            P.USE_CARE_DIARY,
+            P.USE_CARE_TRACKER,
             P.BREAK_GLASS,
         }
     ),
@@ -96,6 +100,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             P.BOOK_FOR_PATIENTS,
             P.RECORD_CONSENT,
             P.USE_CARE_TRACKER,
+            P.MANAGE_CARE_PLANS,
+            P.USE_CARE_DIARY,
             P.BREAK_GLASS,
         }
     ),
@@ -105,7 +111,22 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             P.VIEW_REGISTERED_PATIENTS,
             P.VIEW_PATIENT_RECORDS,
             P.USE_CARE_TRACKER,
+            P.MANAGE_CARE_PLANS,
             P.RECORD_CONSENT,
+        }
+    ),
+    # Community and care partners work on the care tracker for the patients they care for.
+    Role.DISTRICT_NURSE: frozenset(
+        {P.VIEW_ORGANISATION_DETAILS, P.VIEW_PATIENT_RECORDS, P.USE_CARE_TRACKER}
+    ),
+    Role.CARE_HOME_STAFF: frozenset({P.VIEW_ORGANISATION_DETAILS, P.USE_CARE_TRACKER}),
+    Role.SOCIAL_WORKER: frozenset({P.VIEW_ORGANISATION_DETAILS, P.USE_CARE_TRACKER}),
+    Role.HOSPITAL_CLINICIAN: frozenset(
+        {
+            P.VIEW_ORGANISATION_DETAILS,
+            P.VIEW_PATIENT_RECORDS,
+            P.USE_CARE_TRACKER,
+            P.BREAK_GLASS,
         }
     ),
     Role.IG_LEAD: frozenset(

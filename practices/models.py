@@ -20,6 +20,9 @@ class Organisation(models.Model):
         URGENT_CARE = "urgent-care", "Urgent care service"
         CARE_HOME = "care-home", "Care home"
         COMMUNITY = "community", "Community service"
+        NHS_111 = "nhs-111", "NHS 111"
+        HOSPITAL = "hospital", "Hospital trust"
+        SOCIAL_CARE = "social-care", "Social care"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     ods_code = models.CharField("ODS code", max_length=10, unique=True)
@@ -49,6 +52,8 @@ class Organisation(models.Model):
             ("manage_sessions", "Publish sessions, set release rules, block slots"),
             ("view_patient_records", "View patient records, subject to the access decision"),
             ("use_care_tracker", "Use the care tracker"),
+            ("manage_care_plans", "Enrol patients, keep care plans and care teams"),
+            ("use_care_diary", "Find patients, book and log contacts in the care diary"),
             ("record_consent", "Record a patient's consent"),
             ("break_glass", "Break glass for a patient with no other basis"),
             ("manage_agreements", "Propose, accept and end sharing agreements"),

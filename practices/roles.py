@@ -12,3 +12,7 @@ class Role(models.TextChoices):
     CLINICIAN = "clinician", "Clinician"
     CARE_COORDINATOR = "care-coordinator", "Care coordinator"
     IG_LEAD = "ig-lead", "IG lead"
+    DISTRICT_NURSE = "district-nurse", "District nurse"
+    CARE_HOME_STAFF = "care-home-staff", "Care home staff"
+    SOCIAL_WORKER = "social-worker", "Social worker"
+    HOSPITAL_CLINICIAN = "hospital-clinician", "Hospital clinician"

@@ -68,6 +68,17 @@ def _fast_password_hashing(settings, request):
         ]
 
 
+@pytest.fixture(autouse=True)
+def sent_email(settings):
+    """Every test records email instead of sending it; this is what was sent, in order."""
+    from notifications.backends import RecordingBackend
+
+    settings.NOTIFICATIONS_BACKEND = "notifications.backends.RecordingBackend"
+    RecordingBackend.outbox.clear()
+    yield RecordingBackend.outbox
+    RecordingBackend.outbox.clear()
+
+
 # Organisations ---------------------------------------------------------------------------
 
 

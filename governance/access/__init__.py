@@ -20,7 +20,12 @@ from governance.access.door import (
     visible,
 )
 from governance.access.purposes import PURPOSES, REVIEWED_BASES, Basis, Decision, Purpose
-from governance.access.sources import RelationshipSource, register_source
+from governance.access.sources import (
+    RelationshipSource,
+    TeamSource,
+    register_source,
+    register_team_source,
+)
 
 __all__ = [
     "PURPOSES",
@@ -30,6 +35,7 @@ __all__ = [
     "PatientNotFound",
     "Purpose",
     "RelationshipSource",
+    "TeamSource",
     "audit_listing",
     "decide",
     "decide_then",
@@ -37,5 +43,6 @@ __all__ = [
     "get_patient_or_404",
     "patients_for",
     "register_source",
+    "register_team_source",
     "visible",
 ]

@@ -25,6 +25,7 @@ class Basis(models.TextChoices):
     SHARING_AGREEMENT = "sharing-agreement", "Sharing agreement"
     CARE_RELATIONSHIP = "care-relationship", "Care relationship"
     SELF_CLAIMED = "self-claimed", "Claimed care relationship"
+    CARE_TEAM = "care-team", "Care team"
     BREAK_GLASS = "break-glass", "Break-glass"
 
 
@@ -38,6 +39,7 @@ class PurposeRule:
     scope: str | None  # the sharing-agreement scope that covers it; None: own practice only
     consent: str | None  # the consent it needs across organisations, if any
     relationships: bool  # whether a care relationship (or a claimed one) is enough
+    team: bool = False  # whether a place on the patient's care team is (with the consent)
 
 
 PURPOSES: dict[str, PurposeRule] = {
@@ -47,7 +49,7 @@ PURPOSES: dict[str, PurposeRule] = {
         Perm.VIEW_PATIENT_RECORDS, Scope.RECORD_VIEW, Consent.Scope.SHARE_RECORD, True
     ),
     Purpose.CARE_TRACKER: PurposeRule(
-        Perm.USE_CARE_TRACKER, Scope.CARE_TRACKER, Consent.Scope.CARE_TRACKER, False
+        Perm.USE_CARE_TRACKER, Scope.CARE_TRACKER, Consent.Scope.CARE_TRACKER, False, team=True
     ),
     Purpose.MANAGE_REGISTRATION: PurposeRule(Perm.MANAGE_REGISTERED_PATIENTS, None, None, False),
     # A record-view partner may ask the patient in front of them and record the answer.

@@ -5,7 +5,8 @@ decision would refuse. A property test holds the two forms equal.
 Bases, in order: staff of the patient's registered practice (or an honorary contract there);
 an active sharing agreement covering the purpose, with the patient's consent where the
 purpose needs it; a care relationship (the patient is booked with us), or one claimed with
-a reason; a live break-glass. Sensitive (S-flag) records never leave their practice.
+a reason; a place on the patient's care team, with their consent; a live break-glass.
+Sensitive (S-flag) records never leave their practice.
 """
 
 import datetime
@@ -17,7 +18,7 @@ from django.db.models.lookups import Exact
 from django.utils import timezone
 
 from governance.access.purposes import PURPOSES, Basis, Decision, PurposeRule, refused
-from governance.access.sources import SOURCES, RelationshipSource
+from governance.access.sources import SOURCES, TEAMS, RelationshipSource
 from governance.agreements import active_agreements, has_active_agreement
 from governance.audit import Actor
 from governance.models import BreakGlass, Consent, Relationship
@@ -87,6 +88,11 @@ def evaluate(seeker: Seeker | None, patient: Patient, purpose: str) -> Grounds:
                 return Grounds(decision, source, reference)
         if _claimed(seeker).filter(patient=patient).exists():
             return Grounds(Decision(True, Basis.SELF_CLAIMED, "claimed care relationship"))
+    if rule.team and any(
+        patient.pk in team.members(seeker.organisation, [patient.pk]) for team in TEAMS
+    ):
+        if rule.consent is None or _consented(patient, rule.consent):
+            return Grounds(Decision(True, Basis.CARE_TEAM, "care team"))
     if _broken_glass(seeker).filter(patient=patient).exists():
         return Grounds(Decision(True, Basis.BREAK_GLASS, "break-glass"))
     return Grounds(refused("no basis for access"))
@@ -142,6 +148,12 @@ def allowed(seeker: Seeker | None, purpose: str, via: str = "") -> Q | None:
         for source in SOURCES:
             elsewhere |= Q(**{f"{via}pk__in": source.patients(seeker.organisation, seeker.now)})
         elsewhere |= Q(**{f"{via}pk__in": _claimed(seeker).values("patient")})
+    if rule.team:
+        for team in TEAMS:
+            on_team = Q(**{f"{via}pk__in": team.patients(seeker.organisation)})
+            if rule.consent is not None:
+                on_team &= _consent_given(rule.consent, via)
+            elsewhere |= on_team
     elsewhere |= Q(**{f"{via}pk__in": _broken_glass(seeker).values("patient")})
     return own | (Q(**{f"{via}is_sensitive": False}) & elsewhere)
 

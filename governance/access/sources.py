@@ -31,12 +31,30 @@ class RelationshipSource:
     lasts: datetime.timedelta
 
 
+@dataclass(frozen=True)
+class TeamSource:
+    """Membership of a patient's care team, set by their practice when it enrolled them: a
+    basis for the purposes that allow it, with the patient's consent, and not reviewed
+    (the practice chose the team). Answers for one patient and for many, as above."""
+
+    # For some patients (by id): those on whose care team the organisation is now.
+    members: Callable[[Organisation, Iterable[int]], set[int]]
+    # Every such patient (a queryset of patient ids), for lists.
+    patients: Callable[[Organisation], QuerySet]
+
+
 SOURCES: list[RelationshipSource] = []
+TEAMS: list[TeamSource] = []
 
 
 def register_source(source: RelationshipSource) -> None:
     if all(known.kind != source.kind for known in SOURCES):
         SOURCES.append(source)
+
+
+def register_team_source(source: TeamSource) -> None:
+    if source not in TEAMS:
+        TEAMS.append(source)
 
 
 def note_relied_on(

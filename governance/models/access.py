@@ -130,6 +130,7 @@ class Relationship(models.Model):
     class Kind(models.TextChoices):
         APPOINTMENT = "appointment", "The patient has an appointment with us"
         SELF_CLAIMED = "self-claimed", "Claimed, with a reason"
+        CONTACT = "contact", "We saw the patient in urgent care or out of hours"
 
     Review = Review
 

@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
@@ -17,10 +18,22 @@ class Alert(models.Model):
         AGREEMENT_EXPIRING = "agreement-expiring", "Sharing agreement expiring"
         WRITE_BACK_CONFLICT = "write-back-conflict", "Booking clashes with the practice system"
         WRITE_BACK_FAILED = "write-back-failed", "Booking not written to the practice system"
+        TASK_ASSIGNED = "task-assigned", "Care task to accept"
+        TASK_ESCALATED = "task-escalated", "Care task not accepted or overdue"
+        REVIEW_DUE = "review-due", "Care plan review due"
+        PATIENT_CONTACT = "patient-contact", "Patient seen in urgent care or out of hours"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(
         "practices.Organisation", on_delete=models.CASCADE, related_name="alerts"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text="For an alert to one person (a key worker), not the whole organisation",
     )
     kind = models.CharField(max_length=30, choices=Kind.choices)
     message = models.CharField(max_length=300)

@@ -1,0 +1,41 @@
+"""The messages we send, by name: subject and body with ((placeholders)), the way GOV.UK
+Notify's templates are written. In production each name maps to a Notify template id
+(setting NOTIFY_TEMPLATE_IDS) holding the same words; the console and test backends render
+them here."""
+
+import re
+
+TEMPLATES: dict[str, tuple[str, str]] = {
+    "task-assigned": (
+        "Care task to accept: ((title))",
+        "A care task has been sent to ((team)): ((title)), due ((due)).\n\n"
+        "Accept it or hand it back: ((link))",
+    ),
+    "task-escalated": (
+        "Care task needs attention: ((title))",
+        "The care task ((title)) is ((reason)).\n\nSee it: ((link))",
+    ),
+    "review-due": (
+        "Care plan review due ((due))",
+        "A ((plan)) you keep is due for review on ((due)).\n\nReview it: ((link))",
+    ),
+    "appointment-booked": (
+        "Your appointment on ((when))",
+        "Dear ((name)),\n\nYou have an appointment on ((when)) at ((place)), "
+        "((address)), with ((clinician)).\n\n"
+        "If you cannot go, call ((phone)) so that someone else can have it.",
+    ),
+}
+
+_PLACEHOLDER = re.compile(r"\(\(([a-z_]+)\)\)")
+
+
+def render(name: str, personalisation: dict[str, str]) -> tuple[str, str]:
+    """Subject and body with every placeholder filled; a missing value is an error, as it
+    is in Notify."""
+    subject, body = TEMPLATES[name]
+
+    def fill(match: re.Match) -> str:
+        return str(personalisation[match.group(1)])
+
+    return _PLACEHOLDER.sub(fill, subject), _PLACEHOLDER.sub(fill, body)
