@@ -29,6 +29,8 @@ urlpatterns = [
     path("patients/", include("patient_record.urls")),
     path("diary/", include("booking.urls")),
     path("write-back/", include("writeback.urls")),
+    path("care-diary/", include("carediary.urls")),
+    path("care-tracker/", include("caretracker.urls")),
     path("governance/", include("governance.urls")),
     path("account/two-factor/", include("governance.urls_account")),
     path("api/v1/", include("api.urls")),

@@ -13,10 +13,15 @@ from practices.models import Organisation
 
 
 def create_alert(
-    organisation: Organisation, kind: str, message: str, reference, link: str = ""
+    organisation: Organisation, kind: str, message: str, reference, link: str = "", user=None
 ) -> Alert:
     return Alert.objects.create(
-        organisation=organisation, kind=kind, message=message, reference=reference, link=link
+        organisation=organisation,
+        user=user,
+        kind=kind,
+        message=message,
+        reference=reference,
+        link=link,
     )
 
 
@@ -39,6 +44,23 @@ def raise_alert(
         if not open_already:
             raised.append(create_alert(organisation, kind, message[:300], reference, link))
     return raised
+
+
+def alert_person(
+    *, user, organisation: Organisation, kind: str, message: str, reference: UUID, link: str = ""
+) -> Alert | None:
+    """Alert one person at an organisation (a key worker, a team's lead) about `reference`,
+    unless an alert of this kind about it is open for them already. Names no patient."""
+    open_already = Alert.objects.filter(
+        organisation=organisation,
+        user=user,
+        kind=kind,
+        reference=reference,
+        resolved_at__isnull=True,
+    ).exists()
+    if open_already:
+        return None
+    return create_alert(organisation, kind, message[:300], reference, link, user=user)
 
 
 def resolve_alerts(*, reference: UUID, kinds: Iterable[str]) -> int:

@@ -224,8 +224,10 @@ def relationship_activity(relationship: Relationship) -> QuerySet[AuditEvent]:
     return events.distinct().order_by("occurred_at", "id")
 
 
-def open_alerts(organisation: Organisation, *, kinds=None) -> QuerySet[Alert]:
+def open_alerts(organisation: Organisation, *, kinds=None, user=None) -> QuerySet[Alert]:
+    """Open alerts at the organisation: those to everyone there, and those to `user`."""
     alerts = Alert.objects.filter(organisation=organisation, resolved_at__isnull=True)
+    alerts = alerts.filter(Q(user__isnull=True) | Q(user=user) if user else Q(user__isnull=True))
     if kinds is not None:
         alerts = alerts.filter(kind__in=kinds)
     return alerts
@@ -241,12 +243,20 @@ ALERT_KINDS_BY_PERM: dict[Perm, frozenset[str]] = {
         {Alert.Kind.AGREEMENT_PROPOSED, Alert.Kind.AGREEMENT_EXPIRING}
     ),
     Perm.BOOK_FOR_PATIENTS: WRITE_BACK_ALERT_KINDS,
+    Perm.USE_CARE_TRACKER: frozenset(
+        {
+            Alert.Kind.TASK_ASSIGNED,
+            Alert.Kind.TASK_ESCALATED,
+            Alert.Kind.REVIEW_DUE,
+            Alert.Kind.PATIENT_CONTACT,
+        }
+    ),
 }
 
 
 def alerts_for(*, user, organisation: Organisation, kinds=None) -> QuerySet[Alert]:
-    """The organisation's open alerts that this user's role can act on (of `kinds` only,
-    if given)."""
+    """The organisation's open alerts that this user's role can act on, to everyone there
+    or to them by name (of `kinds` only, if given)."""
     held = org_permissions(user, organisation)
     allowed = set()
     for perm, perm_kinds in ALERT_KINDS_BY_PERM.items():
@@ -254,7 +264,7 @@ def alerts_for(*, user, organisation: Organisation, kinds=None) -> QuerySet[Aler
             allowed |= perm_kinds
     if kinds is not None:
         allowed &= set(kinds)
-    return open_alerts(organisation, kinds=allowed)
+    return open_alerts(organisation, kinds=allowed, user=user)
 
 
 @dataclass(frozen=True)
