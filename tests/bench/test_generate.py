@@ -1,27 +1,16 @@
-"""The benchmark's data generator on a tiny preset, so the bench code cannot rot: what it
-loads is what the app would have made, and search over it uses slot_free_by_start."""
+"""The benchmark's data generator on the tiny preset, so the bench code cannot rot: what it
+loads is what the app would have made."""
 
-import random
-
-import pytest
-from django.db import connection
-from django.utils import timezone
-
-from bench import generate, harness
-from booking import releases
+from bench.generate import PRESETS
 from booking.models import Booking, Session, Slot
+from booking.release_rules.stored import RELEASE_COLUMNS, release_columns
 from governance.models import SharingAgreement
 from governance.permissions import Perm, org_permissions
 from patients.models import Patient
 from patients.nhs_number import validate_nhs_number
 from practices.models import Organisation
 
-TINY = generate.PRESETS["tiny"]
-
-
-@pytest.fixture
-def generated(db):
-    return generate.generate(TINY, seed=3, log=lambda line: None)
+TINY = PRESETS["tiny"]
 
 
 def test_generator_loads_the_preset_counts(generated):
@@ -52,37 +41,10 @@ def test_generated_rows_are_what_the_app_would_store(generated):
     for session in Session.objects.prefetch_related("rules", "slots")[:40]:
         rules = list(session.rules.all())
         for slot in session.slots.all():
-            stored = {name: getattr(slot, name) for name in releases.RELEASE_COLUMNS}
-            assert stored == releases.release_columns(rules, slot.start)
+            stored = {name: getattr(slot, name) for name in RELEASE_COLUMNS}
+            assert stored == release_columns(rules, slot.start)
             assert session.starts_at <= slot.start < slot.end <= session.ends_at
     for hub in generated.hubs:
         for user in generated.receptionists[hub.pk]:
             assert Perm.BOOK_FOR_PATIENTS in org_permissions(user, hub)
             assert user.auth_token.key
-
-
-def test_hub_search_reads_slot_free_by_start(generated):
-    hub = generated.hubs[0]
-    user = generated.receptionists[hub.pk][0]
-    sql = harness.search_sql_for(hub.pk, user.pk)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE booking_slot")
-        # With so few rows a sequential scan would do; ask which index serves the order.
-        for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
-            cursor.execute(f"SET LOCAL {setting} = off")
-        cursor.execute("EXPLAIN " + sql)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "slot_free_by_start" in plan, plan
-
-
-def test_harness_books_a_generated_slot_as_the_api_does(generated):
-    hub = generated.hubs[0]
-    user = generated.receptionists[hub.pk][0]
-    ((slot_id, nhs_number),) = harness.bookable_slots(hub.pk, limit=1, rng=random.Random(1))
-
-    booking = harness.book_as_the_api_does(harness.actor_for(user.pk, hub.pk), slot_id, nhs_number)
-
-    assert str(booking.slot.public_id) == slot_id
-    assert booking.patient.nhs_number == nhs_number
-    assert booking.booking_organisation == hub
-    assert booking.start > timezone.now()
