@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from caretracker import views
 
 app_name = "caretracker"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.caseload, name="caseload"),
+    path("records/<uuid:enrolment_id>/", views.record, name="record"),
+]

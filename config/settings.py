@@ -292,6 +292,8 @@ WRITE_BACK_RETRY_BASE_SECONDS = env_int("WRITE_BACK_RETRY_BASE_SECONDS", 5)
 WRITE_BACK_RETRY_CAP_SECONDS = env_int("WRITE_BACK_RETRY_CAP_SECONDS", 1800)
 WRITE_BACK_LEASE_SECONDS = env_int("WRITE_BACK_LEASE_SECONDS", 300)
 WRITE_BACK_SWEEP_SECONDS = env_int("WRITE_BACK_SWEEP_SECONDS", 30)
+# How long logging an attendance or contact lets the urgent-care service see the patient.
+CONTACT_RELATIONSHIP_HOURS = env_int("CONTACT_RELATIONSHIP_HOURS", 24)
 # Publishing to a broker that is down fails at once rather than retrying for seconds: a
 # booking must not wait for Redis, and the sweep delivers what was not enqueued.
 CELERY_BROKER_TRANSPORT_OPTIONS |= {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}

@@ -19,6 +19,11 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "Care plan review due ((due))",
         "A ((plan)) you keep is due for review on ((due)).\n\nReview it: ((link))",
     ),
+    "patient-contact": (
+        "A patient you co-ordinate was seen: ((kind))",
+        "((organisation)) logged a contact (((kind))) with a patient whose care you "
+        "co-ordinate.\n\nSee their timeline: ((link))",
+    ),
     "appointment-booked": (
         "Your appointment on ((when))",
         "Dear ((name)),\n\nYou have an appointment on ((when)) at ((place)), "

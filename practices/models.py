@@ -20,6 +20,7 @@ class Organisation(models.Model):
         URGENT_CARE = "urgent-care", "Urgent care service"
         CARE_HOME = "care-home", "Care home"
         COMMUNITY = "community", "Community service"
+        OUT_OF_HOURS = "out-of-hours", "Out-of-hours service"
         NHS_111 = "nhs-111", "NHS 111"
         HOSPITAL = "hospital", "Hospital trust"
         SOCIAL_CARE = "social-care", "Social care"

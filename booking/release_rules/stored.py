@@ -29,13 +29,16 @@ _LONG_AGO = datetime.timedelta(days=3650)
 RELEASE_COLUMNS = (*(c for pair in AUDIENCE_COLUMNS.values() for c in pair), "restricted")
 
 # Which audience each kind of organisation searches and books as. Practices book their own
-# slots (and other practices' through the hub); urgent care has releases of its own; every
+# slots (and other practices' through the hub); urgent care (A&E, out of hours and NHS 111,
+# one audience so search keeps one set of release columns) has releases of its own; every
 # other partner (care homes, community services) books as the hub does: through a booking
 # agreement, into slots released to the hub.
 _AUDIENCE_OF_KIND = {
     Organisation.Kind.GP_PRACTICE: Audience.PRACTICE,
     Organisation.Kind.HUB: Audience.HUB,
     Organisation.Kind.URGENT_CARE: Audience.URGENT_CARE,
+    Organisation.Kind.OUT_OF_HOURS: Audience.URGENT_CARE,
+    Organisation.Kind.NHS_111: Audience.URGENT_CARE,
     Organisation.Kind.CARE_HOME: Audience.HUB,
     Organisation.Kind.COMMUNITY: Audience.HUB,
 }

@@ -35,7 +35,9 @@ from patients.selectors import patient_with_nhs_number
 
 CHANNEL_FOR_KIND = {
     "hub": Booking.Channel.HUB,
-    "urgent-care": Booking.Channel.URGENT_CARE,
+    "urgent-care": Booking.Channel.A_AND_E,
+    "out-of-hours": Booking.Channel.OUT_OF_HOURS,
+    "nhs-111": Booking.Channel.NHS_111,
     "gp-practice": Booking.Channel.PRACTICE,
 }
 

@@ -22,6 +22,6 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='organisation',
             name='kind',
-            field=models.CharField(choices=[('gp-practice', 'GP practice'), ('hub', 'Hub'), ('urgent-care', 'Urgent care service'), ('care-home', 'Care home'), ('community', 'Community service'), ('nhs-111', 'NHS 111'), ('hospital', 'Hospital trust'), ('social-care', 'Social care')], max_length=20),
+            field=models.CharField(choices=[('gp-practice', 'GP practice'), ('hub', 'Hub'), ('urgent-care', 'Urgent care service'), ('care-home', 'Care home'), ('community', 'Community service'), ('out-of-hours', 'Out-of-hours service'), ('nhs-111', 'NHS 111'), ('hospital', 'Hospital trust'), ('social-care', 'Social care')], max_length=20),
         ),
     ]

@@ -18,6 +18,7 @@ from django.utils import timezone
 from governance.models import Consent, Scope, SharingAgreement
 from practices.roles import Role
 from tests.booking.builders import booking_at
+from tests.caretracker.builders import enrolment_at
 from tests.booking.diary_builders import free_slot_at
 from tests.factories import (
     AccessGrantFactory,
@@ -173,6 +174,13 @@ MATRIX: dict[str, dict] = {
     "writeback:problem_retry": roles(PM, PR, CL, HM, HR, UC, scopes={OWN}),
     "writeback:problem_done": roles(PM, PR, CL, HM, HR, UC, scopes={OWN}),
     "writeback:clinical_system_link": roles(PM),
+    # The care diary: urgent-care and practice clinicians; a patient they may book for.
+    "carediary:home": roles(CL, UC),
+    "carediary:patient": {**roles(CL, scopes={OWN, SHARED}), **roles(UC, scopes={SHARED})},
+    "carediary:log_contact": {**roles(CL, scopes={OWN, SHARED}), **roles(UC, scopes={SHARED})},
+    # The care tracker: a care record where the agreements and the patient's consent allow.
+    "caretracker:caseload": roles(CL, CC, UC),
+    "caretracker:record": {**roles(CL, CC, scopes={OWN, SHARED}), **roles(UC, scopes={SHARED})},
 }
 
 
@@ -313,6 +321,11 @@ BUILDERS = {
     ),
     "slot_id": lambda org, by: free_slot_at(org).public_id if org.is_practice else None,
     "session_id": lambda org, by: free_slot_at(org).session.public_id if org.is_practice else None,
+    "enrolment_id": lambda org, by: (
+        enrolment_at(org, patient=_consented_patient(org, by)).public_id
+        if org.is_practice
+        else None
+    ),
     "message_id": lambda org, by: (
         (
             write_back_problem_at(org) if org.is_practice else write_back_problem_at(made_by=org)

@@ -1,0 +1,56 @@
+"""The care tracker's pages: a patient's care record with their timeline, and caseloads
+(a care home's residents, a key worker's patients)."""
+
+from uuid import UUID
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from caretracker.caseload import caseload_rows
+from caretracker.models import Enrolment
+from caretracker.summaries import care_summary
+from caretracker.timeline import timeline_page
+from core.paging import InvalidCursor
+from governance.access import Purpose, audit_listing, get_patient_or_404
+from governance.actions import Action
+from governance.audit import Actor
+from governance.decorators import staff_view
+from governance.permissions import Perm
+
+
+@staff_view(Perm.USE_CARE_TRACKER)
+@require_GET
+def record(request: HttpRequest, enrolment_id: UUID) -> HttpResponse:
+    """The care record: summary, escalation and care plans, team, and the timeline."""
+    actor = Actor.from_request(request)
+    enrolment = Enrolment.objects.filter(public_id=enrolment_id).select_related("patient").first()
+    if enrolment is None:
+        raise Http404("No care record found.")
+    found = get_patient_or_404(
+        actor, enrolment.patient.public_id, Purpose.CARE_TRACKER, action=Action.CARE_TIMELINE
+    )
+    summary = care_summary(actor, found)
+    if summary is None or summary.enrolment.pk != enrolment.pk:  # ended since
+        raise Http404("No care record found.")
+    try:
+        page = timeline_page(actor, found, summary.enrolment, cursor=request.GET.get("before", ""))
+    except InvalidCursor as error:
+        raise Http404("No such page of the timeline.") from error
+    context = {"patient": found, "summary": summary, "timeline": page}
+    return render(request, "caretracker/patient.html", context)
+
+
+@staff_view(Perm.USE_CARE_TRACKER)
+@require_GET
+def caseload(request: HttpRequest) -> HttpResponse:
+    """The patients this person co-ordinates, and those on the care teams their
+    organisation is part of (a care home's residents): open and overdue tasks, reviews due
+    and the latest event for each."""
+    actor = Actor.from_request(request)
+    rows = caseload_rows(actor, now=timezone.now())
+    audit_listing(
+        actor, Purpose.CARE_TRACKER, action=Action.CARE_CASELOAD, patients=[r.patient for r in rows]
+    )
+    return render(request, "caretracker/caseload.html", {"rows": rows})
