@@ -185,8 +185,22 @@ ROLES_BY_KIND: dict[str, frozenset[str]] = {
     Organisation.Kind.URGENT_CARE: frozenset(
         {Role.URGENT_CARE_CLINICIAN, Role.CLINICIAN, Role.IG_LEAD}
     ),
-    Organisation.Kind.CARE_HOME: frozenset({Role.CARE_COORDINATOR, Role.IG_LEAD}),
-    Organisation.Kind.COMMUNITY: frozenset({Role.CLINICIAN, Role.CARE_COORDINATOR, Role.IG_LEAD}),
+    Organisation.Kind.OUT_OF_HOURS: frozenset(
+        {Role.URGENT_CARE_CLINICIAN, Role.CLINICIAN, Role.IG_LEAD}
+    ),
+    Organisation.Kind.NHS_111: frozenset({Role.URGENT_CARE_CLINICIAN, Role.IG_LEAD}),
+    Organisation.Kind.CARE_HOME: frozenset(
+        {Role.CARE_HOME_STAFF, Role.CARE_COORDINATOR, Role.IG_LEAD}
+    ),
+    Organisation.Kind.COMMUNITY: frozenset(
+        {Role.DISTRICT_NURSE, Role.CLINICIAN, Role.CARE_COORDINATOR, Role.IG_LEAD}
+    ),
+    Organisation.Kind.HOSPITAL: frozenset(
+        {Role.HOSPITAL_CLINICIAN, Role.CARE_COORDINATOR, Role.IG_LEAD}
+    ),
+    Organisation.Kind.SOCIAL_CARE: frozenset(
+        {Role.SOCIAL_WORKER, Role.CARE_COORDINATOR, Role.IG_LEAD}
+    ),
 }
 
 

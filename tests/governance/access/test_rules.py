@@ -8,13 +8,17 @@ import pytest
 from django.utils import timezone
 
 from booking.models import Booking
+from caretracker.models import CareTeamMember, Encounter, Enrolment
 from governance.access import PURPOSES, Basis, Purpose, patients_for
 from governance.access.rules import Seeker, evaluate
 from governance.models import BreakGlass, Consent, Relationship, Scope
+from practices.models import Organisation
 from practices.roles import Role
 from tests.booking.builders import booking_at
+from tests.caretracker.builders import enrolment_at
 from tests.factories import (
     AccessGrantFactory,
+    OrganisationFactory,
     PatientFactory,
     RelationshipFactory,
     UserFactory,
@@ -86,6 +90,29 @@ def world(practice_a, practice_b, hub, ae_department, practice_manager_a, practi
         expires_at=NOW() + HOUR,
     )
     patients += [booked, cancelled, glass, old_glass, claimed, old_claim, sensitive_glass]
+    # A care home on the care teams of practice B's patients: with consent, without, removed
+    # from the team, and after the enrolment ended. A&E saw one of B's patients today.
+    care_home = OrganisationFactory(kind=Organisation.Kind.CARE_HOME, name="Beechwood")
+    team = ((care_home, CareTeamMember.Role.CARE_HOME),)
+    resident = enrolment_at(practice_b, team=team).patient
+    refused = enrolment_at(practice_b, team=team, consent=Consent.State.REFUSED).patient
+    removed = enrolment_at(practice_b, team=team)
+    CareTeamMember.objects.filter(enrolment=removed, organisation=care_home).update(
+        removed_at=NOW()
+    )
+    ended = enrolment_at(practice_b, team=team)
+    Enrolment.objects.filter(pk=ended.pk).update(ended_at=NOW())
+    seen = PatientFactory(registered_practice=practice_b)
+    Encounter.objects.create(
+        patient=seen,
+        organisation=ae_department,
+        logged_by=ae,
+        kind=Encounter.Kind.A_AND_E,
+        occurred_at=NOW(),
+        presenting_reason="Fall",
+        outcome=Encounter.Outcome.SENT_HOME,
+    )
+    patients += [resident, refused, removed.patient, ended.patient, seen]
     locum = UserFactory(username="locum.rules")
     AccessGrantFactory(organisation=practice_b, user=locum, role=Role.CLINICIAN)
     seekers = [
@@ -96,6 +123,7 @@ def world(practice_a, practice_b, hub, ae_department, practice_manager_a, practi
         staff(hub, Role.HUB_RECEPTIONIST, username="hub.rules"),
         ae,
         locum,
+        staff(care_home, Role.CARE_HOME_STAFF, username="care-home.rules"),
     ]
     return patients, seekers
 
@@ -130,3 +158,39 @@ def test_a_relationship_counts_only_for_the_purposes_that_allow_it(world):
     actor = actor_for(ae)
     assert claimed in patients_for(actor, Purpose.VIEW_RECORD)
     assert claimed not in patients_for(actor, Purpose.CARE_TRACKER)
+
+
+def test_a_care_home_sees_only_its_consenting_residents_and_only_in_the_care_tracker(world):
+    patients, seekers = world
+    home = next(user for user in seekers if user.username == "care-home.rules")
+    actor = actor_for(home)
+    seen = set(patients_for(actor, Purpose.CARE_TRACKER).filter(pk__in=[p.pk for p in patients]))
+    enrolled = Enrolment.objects.filter(
+        ended_at__isnull=True,
+        team__organisation=actor.membership.organisation,
+        team__removed_at__isnull=True,
+    )
+    consenting = {
+        e.patient
+        for e in enrolled
+        if Consent.objects.filter(patient=e.patient, scope=Consent.Scope.CARE_TRACKER).first().state
+        == Consent.State.GIVEN
+    }
+    assert len(consenting) == 1 and seen == consenting  # not the refusing, removed or ended
+    (resident,) = seen
+    assert evaluate(Seeker.of(actor), resident, Purpose.CARE_TRACKER).decision.basis == (
+        Basis.CARE_TEAM
+    )
+    for purpose in (Purpose.BOOK, Purpose.VIEW_RECORD):
+        assert not patients_for(actor, purpose).exists()
+
+
+def test_a_contact_counts_for_a_day_for_booking_and_the_record_not_the_care_tracker(world):
+    _, seekers = world
+    ae = next(user for user in seekers if user.username == "ae.rules")
+    seen = Encounter.objects.get(logged_by=ae).patient
+    seeker = Seeker.of(actor_for(ae))
+    assert evaluate(seeker, seen, Purpose.BOOK).decision.basis == Basis.CARE_RELATIONSHIP
+    assert not evaluate(seeker, seen, Purpose.CARE_TRACKER).decision
+    Encounter.objects.filter(logged_by=ae).update(created_at=NOW() - 25 * HOUR)
+    assert not evaluate(Seeker.of(actor_for(ae)), seen, Purpose.BOOK).decision
