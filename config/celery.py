@@ -42,6 +42,11 @@ app.conf.beat_schedule = {
         "task": "writeback.sweep_write_back",
         "schedule": float(os.environ.get("WRITE_BACK_SWEEP_SECONDS") or 30),
     },
+    # Care tasks not accepted in time, or overdue: to the key worker, then the team's lead.
+    "escalate-care-tasks": {
+        "task": "caretracker.escalate_tasks",
+        "schedule": crontab(minute="*/5"),
+    },
     # Email that failed, or that a stopped process left unsent.
     "send-pending-email": {
         "task": "notifications.send_pending",

@@ -18,7 +18,7 @@ from practices.models import Membership
 from practices.roles import Role
 from tests.booking.builders import booking_at
 from tests.booking.diary_builders import free_slot_at
-from tests.caretracker.builders import enrolment_at
+from tests.caretracker.builders import enrolment_at, task_for
 from tests.factories import (
     AccessGrantFactory,
     BreakGlassFactory,
@@ -57,6 +57,7 @@ FOREIGN_OBJECTS: dict[str, Callable] = {
     "session_id": lambda b: free_slot_at(b).session.public_id,
     "message_id": lambda b: write_back_problem_at(b).public_id,
     "enrolment_id": lambda b: enrolment_at(b).public_id,
+    "task_id": lambda b: task_for(enrolment_at(b), b).public_id,
 }
 
 # Values for the admin's regex groups.

@@ -81,3 +81,25 @@ def care_plan_for(enrolment: Enrolment, *, by=None, number: int = 1) -> CarePlan
         summary="Lives with dementia; mobile with a frame",
         change_note="First plan" if number == 1 else f"Version {number}",
     )
+
+
+def task_for(enrolment: Enrolment, to, *, by=None, kind: str = "task", hours: float = 4):
+    """A task sent from the practice to `to` (on the team: added if missing)."""
+    from caretracker.models import Task, TaskEvent
+
+    by = by or enrolment.key_worker
+    if not enrolment.team.filter(organisation=to, removed_at__isnull=True).exists():
+        CareTeamMember.objects.create(
+            enrolment=enrolment, organisation=to, role=CareTeamMember.Role.OTHER, added_by=by
+        )
+    task = Task.objects.create(
+        enrolment=enrolment,
+        kind=kind,
+        title="Review pressure areas",
+        from_organisation=enrolment.practice,
+        created_by=by,
+        assigned_organisation=to,
+        due_at=timezone.now() + datetime.timedelta(hours=hours),
+    )
+    TaskEvent.objects.create(task=task, kind=TaskEvent.Kind.CREATED, by=by, organisation=to)
+    return task

@@ -18,8 +18,8 @@ from django.utils import timezone
 from governance.models import Consent, Scope, SharingAgreement
 from practices.roles import Role
 from tests.booking.builders import booking_at
-from tests.caretracker.builders import enrolment_at
 from tests.booking.diary_builders import free_slot_at
+from tests.caretracker.builders import enrolment_at, task_for
 from tests.factories import (
     AccessGrantFactory,
     BreakGlassFactory,
@@ -180,6 +180,13 @@ MATRIX: dict[str, dict] = {
     "carediary:log_contact": {**roles(CL, scopes={OWN, SHARED}), **roles(UC, scopes={SHARED})},
     # The care tracker: a care record where the agreements and the patient's consent allow.
     "caretracker:caseload": roles(CL, CC, UC),
+    "caretracker:inbox": roles(CL, CC, UC),
+    "caretracker:task_create": {
+        **roles(CL, CC, scopes={OWN, SHARED}),
+        **roles(UC, scopes={SHARED}),
+    },
+    # A task: the teams it is from or with, where they may see the patient.
+    "caretracker:task": roles(CL, CC, scopes={OWN}),
     "caretracker:record": {**roles(CL, CC, scopes={OWN, SHARED}), **roles(UC, scopes={SHARED})},
 }
 
@@ -323,6 +330,11 @@ BUILDERS = {
     "session_id": lambda org, by: free_slot_at(org).session.public_id if org.is_practice else None,
     "enrolment_id": lambda org, by: (
         enrolment_at(org, patient=_consented_patient(org, by)).public_id
+        if org.is_practice
+        else None
+    ),
+    "task_id": lambda org, by: (
+        task_for(enrolment_at(org, patient=_consented_patient(org, by)), org).public_id
         if org.is_practice
         else None
     ),
