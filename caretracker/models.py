@@ -73,6 +73,7 @@ class CareTeamMember(models.Model):
     class Role(models.TextChoices):
         GP = "gp", "GP"
         ANP = "anp", "Advanced nurse practitioner"
+        CARE_COORDINATION = "care-coordination", "Care co-ordination"
         CARE_HOME = "care-home", "Care home"
         DISTRICT_NURSING = "district-nursing", "District nursing"
         SOCIAL_CARE = "social-care", "Social care"

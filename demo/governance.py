@@ -20,8 +20,10 @@ from practices.roles import Role
 
 HUB = "U99001"
 NO_AGREEMENT_WITH_HUB = "A99006"  # Westfield Road Surgery has not signed up yet
-URGENT_CARE = ("RZZ01", "NZZ01")
-CARE_TRACKER_PARTNERS = ("VZZ01", "RZZ02")
+URGENT_CARE = ("RZZ01", "NZZ01", "NZZ02")
+# Who shares care-tracker records (with the patient's consent): the care home, community
+# nursing, the hub's care co-ordinators, A&E and out of hours (for escalation plans).
+CARE_TRACKER_PARTNERS = ("VZZ01", "RZZ02", HUB, "RZZ01", "NZZ01")
 CARE_TRACKER_PRACTICES = ("A99001", "A99003")
 EXPIRING = ("A99005", "NZZ01", Scope.RECORD_VIEW)  # ends within the reminder window
 

@@ -180,11 +180,17 @@ OTHERS = (
     DemoOrganisation(
         "NZZ01",
         "Aire Valley Out-of-Hours Service",
-        Kind.URGENT_CARE,
+        Kind.OUT_OF_HOURS,
         "0113 496 0800",
         sites=(
             DemoSite("Out-of-hours base", "Wharf Street", "Leeds", "LS2 7EQ", 53.7960, -1.5370),
         ),
+    ),
+    DemoOrganisation(
+        "NZZ02",
+        "Yorkshire NHS 111",
+        Kind.NHS_111,
+        "0113 496 0850",
     ),
     DemoOrganisation(
         "VZZ01",
@@ -200,6 +206,18 @@ OTHERS = (
         "Aire Valley Community Nursing",
         Kind.COMMUNITY,
         "0113 496 0950",
+    ),
+    DemoOrganisation(
+        "RZZ03",
+        "St Luke's Hospital Frailty Team",
+        Kind.HOSPITAL,
+        "0113 496 0710",
+    ),
+    DemoOrganisation(
+        "LZZ01",
+        "Leeds Adult Social Care",
+        Kind.SOCIAL_CARE,
+        "0113 496 0990",
     ),
 )
 
@@ -290,7 +308,28 @@ LOGINS = (
         "Julie",
         "Ashworth",
         (("U99001", Role.CARE_COORDINATOR),),
-        "Care coordinator for care-home residents",
+        "Care coordinator and key worker for Beechwood Care Home's residents",
+    ),
+    DemoLogin(
+        "care.home",
+        "Grace",
+        "Oduya",
+        (("VZZ01", Role.CARE_HOME_STAFF),),
+        "Senior carer at Beechwood Care Home: accepts tasks for the residents",
+    ),
+    DemoLogin(
+        "district.nurse",
+        "Tom",
+        "Whitaker",
+        (("RZZ02", Role.DISTRICT_NURSE),),
+        "District nurse: takes rapid response referrals for the care home",
+    ),
+    DemoLogin(
+        "nhs111.clinician",
+        "Leah",
+        "Marsh",
+        (("NZZ02", Role.URGENT_CARE_CLINICIAN),),
+        "NHS 111 clinician: books callers into evening and weekend slots",
     ),
     DemoLogin(
         "locum.gp",

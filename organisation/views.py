@@ -19,6 +19,17 @@ from governance.selectors import WRITE_BACK_ALERT_KINDS, alert_summary, alerts_f
 from organisation.forms import ClinicianForm, SiteForm, StaffMemberForm, StaffRoleForm
 from practices import selectors, services
 from practices.acting import choose_acting_organisation
+from practices.roles import Role
+
+# Roles whose day is spent in one place land there; others on the home page's cards.
+LANDING = {
+    Role.URGENT_CARE_CLINICIAN: "carediary:home",
+    Role.CARE_COORDINATOR: "caretracker:inbox",
+    Role.CARE_HOME_STAFF: "caretracker:inbox",
+    Role.DISTRICT_NURSE: "caretracker:inbox",
+    Role.SOCIAL_WORKER: "caretracker:inbox",
+    Role.HOSPITAL_CLINICIAN: "caretracker:caseload",
+}
 
 
 @login_required
@@ -27,6 +38,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if request.acting is None and len(request.memberships) > 1:
         return redirect("choose_organisation")
     acting = request.acting
+    if acting is not None and acting.role in LANDING:
+        return redirect(LANDING[acting.role])
     can = {}
     write_back = None
     alert_count = 0

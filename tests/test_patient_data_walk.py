@@ -20,6 +20,7 @@ from django.test import Client
 from django.urls.converters import UUIDConverter
 
 from booking.models import Booking, Session, Slot
+from caretracker.models import Enrolment, Task
 from demo.hub import LOGINS
 from governance.access.rules import Seeker, evaluate
 from governance.audit import Actor
@@ -54,6 +55,8 @@ MODELS = {
     "site_id": Site,
     "clinician_id": Clinician,
     "membership_id": Membership,
+    "enrolment_id": Enrolment,
+    "task_id": Task,
 }
 
 

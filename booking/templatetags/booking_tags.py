@@ -97,6 +97,13 @@ def can_book(membership) -> bool:
 
 
 @register.filter
+def follows_write_back(membership) -> bool:
+    """Hubs and practices follow their bookings into practice systems; urgent care books
+    and moves on, and has no use for the worklist in its menu."""
+    return can_book(membership) and membership.organisation.kind in ("hub", "gp-practice")
+
+
+@register.filter
 def manages_sessions(membership) -> bool:
     return (
         membership is not None

@@ -88,11 +88,11 @@ def evaluate(seeker: Seeker | None, patient: Patient, purpose: str) -> Grounds:
                 return Grounds(decision, source, reference)
         if _claimed(seeker).filter(patient=patient).exists():
             return Grounds(Decision(True, Basis.SELF_CLAIMED, "claimed care relationship"))
-    if rule.team and any(
+    on_team = rule.team and any(
         patient.pk in team.members(seeker.organisation, [patient.pk]) for team in TEAMS
-    ):
-        if rule.consent is None or _consented(patient, rule.consent):
-            return Grounds(Decision(True, Basis.CARE_TEAM, "care team"))
+    )
+    if on_team and (rule.consent is None or _consented(patient, rule.consent)):
+        return Grounds(Decision(True, Basis.CARE_TEAM, "care team"))
     if _broken_glass(seeker).filter(patient=patient).exists():
         return Grounds(Decision(True, Basis.BREAK_GLASS, "break-glass"))
     return Grounds(refused("no basis for access"))

@@ -18,6 +18,16 @@ def shows_governance(membership) -> bool:
     return membership is not None and bool(permissions_for_role(membership.role) & GOVERNANCE_PERMS)
 
 
+@register.filter
+def uses_care_diary(membership) -> bool:
+    return membership is not None and Perm.USE_CARE_DIARY in permissions_for_role(membership.role)
+
+
+@register.filter
+def uses_care_tracker(membership) -> bool:
+    return membership is not None and Perm.USE_CARE_TRACKER in permissions_for_role(membership.role)
+
+
 register.filter("role_label", reports.role_label)
 register.filter("basis_label", reports.basis_label)
 register.filter("action_label", reports.action_label)

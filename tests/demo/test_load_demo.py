@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from demo.hub import DEFAULT_PASSWORD, LOGINS, PRACTICES
+from organisation.views import LANDING
 from patients.models import Patient
 from patients.nhs_number import is_valid_nhs_number
 from practices.models import Organisation
@@ -18,7 +19,12 @@ def test_demo_loads_a_hub_with_its_practices_and_services(demo):
     assert hub.member_practices.count() == len(PRACTICES) >= 5
     kinds = set(Organisation.objects.values_list("kind", flat=True))
     assert kinds == {kind.value for kind in Organisation.Kind}
-    assert Organisation.objects.filter(kind=Organisation.Kind.URGENT_CARE).count() == 2
+    urgent = (
+        Organisation.Kind.URGENT_CARE,
+        Organisation.Kind.OUT_OF_HOURS,
+        Organisation.Kind.NHS_111,
+    )
+    assert Organisation.objects.filter(kind__in=urgent).count() == 3
 
 
 def test_demo_patients_use_valid_test_range_nhs_numbers(demo):
@@ -48,7 +54,10 @@ def test_each_demo_login_signs_in_and_lands_on_a_page_for_its_role(demo):
         else:
             ods_code, role = login.memberships[0]
             assert role.label.encode() in response.content, login.username
-            assert ods_code.encode() in response.content, login.username
+            if role in LANDING:  # their day's work: the care diary or the care tracker
+                assert response.redirect_chain[-1][0] == reverse(LANDING[role]), login.username
+            else:
+                assert ods_code.encode() in response.content, login.username
 
 
 def test_one_practice_shares_nothing_with_the_hub_so_hub_staff_cannot_find_its_patients(demo):
@@ -103,7 +112,7 @@ def test_the_demo_diary_has_two_weeks_of_sessions_some_booked(demo):
     span = slots.order_by("-start").first().start - slots.order_by("start").first().start
     assert span >= datetime.timedelta(days=12)
     assert Booking.objects.filter(channel="hub").count() > 20
-    assert Booking.objects.filter(channel="urgent-care").exists()
+    assert Booking.objects.filter(channel="a-and-e").exists()
     assert slots.filter(hub_opens_at__isnull=True, urgent_care_opens_at__isnull=False).exists()
     assert slots.filter(
         hub_opens_at__isnull=True, urgent_care_opens_at__isnull=True, online_opens_at__isnull=False

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from demo.care import load_care
 from demo.diary import load_diary
 from demo.governance import load_governance
 from demo.hub import HUB, LOGINS, OTHERS, PRACTICES, DemoOrganisation, demo_password
@@ -72,6 +73,7 @@ class Command(BaseCommand):
                 )
         load_governance(organisations, users, admin, rng)
         load_diary(organisations, users, admin, rng)
+        load_care(organisations, users, admin)
         link_practice_systems(organisations)
 
     def _organisation(self, spec: DemoOrganisation, admin) -> Organisation:
