@@ -77,6 +77,10 @@ class Session(models.Model):
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancellation_reason = models.CharField(max_length=200, blank=True)
+    unused_released_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its unbooked slots were handed to urgent care"
+    )
+    unused_released_count = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -42,6 +42,11 @@ app.conf.beat_schedule = {
         "task": "writeback.sweep_write_back",
         "schedule": float(os.environ.get("WRITE_BACK_SWEEP_SECONDS") or 30),
     },
+    # Sessions whose unbooked slots reach urgent care and NHS 111 now: stamped and audited.
+    "hand-over-unused-capacity": {
+        "task": "booking.record_unused_releases",
+        "schedule": crontab(minute="*/5"),
+    },
     # Care tasks not accepted in time, or overdue: to the key worker, then the team's lead.
     "escalate-care-tasks": {
         "task": "caretracker.escalate_tasks",

@@ -1,0 +1,10 @@
+"""The booking app's scheduled jobs: thin wrappers that call its services."""
+
+from celery import shared_task
+
+from booking.unused_capacity import record_unused_releases
+
+
+@shared_task(name="booking.record_unused_releases")
+def hand_over_unused_capacity() -> int:
+    return record_unused_releases()
