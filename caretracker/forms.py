@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from caretracker.models import CareTeamMember, Task
-from frontend.forms import NHSForm
+from frontend.forms import NHSForm, NHSModelForm
 
 
 class TaskForm(NHSForm):
@@ -46,3 +46,54 @@ class HandBackForm(NHSForm):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class EnrolForm(NHSForm):
+    care_home = forms.ModelChoiceField(
+        label="Care home (optional)",
+        queryset=None,
+        required=False,
+        empty_label="Lives in their own home",
+    )
+    role = forms.ChoiceField(label="Your part in their care", choices=CareTeamMember.Role.choices)
+
+    def __init__(self, *args, **kwargs):
+        from practices.models import Organisation
+
+        super().__init__(*args, **kwargs)
+        self.fields["care_home"].queryset = Organisation.objects.filter(
+            kind=Organisation.Kind.CARE_HOME
+        )
+
+
+class TeamMemberForm(NHSForm):
+    ods_code = forms.CharField(label="Organisation's ODS code", max_length=10)
+    role = forms.ChoiceField(label="Role on the team", choices=CareTeamMember.Role.choices)
+
+    def clean_ods_code(self):
+        from practices.models import Organisation
+
+        code = self.cleaned_data["ods_code"].strip().upper()
+        organisation = Organisation.objects.filter(ods_code=code).first()
+        if organisation is None:
+            raise forms.ValidationError("No organisation has that ODS code")
+        return organisation
+
+
+class _PlanForm(NHSModelForm):
+    change_note = forms.CharField(
+        label="What changed, and why", max_length=300, help_text="Kept with this version"
+    )
+
+
+def plan_form(model, *args, **kwargs):
+    """A form for the next version of a care or escalation plan."""
+    from caretracker.plans import CONTENT
+
+    form_class = forms.modelform_factory(
+        model,
+        form=_PlanForm,
+        fields=CONTENT[model],
+        widgets={"review_due": forms.DateInput(attrs={"type": "date"})},
+    )
+    return form_class(*args, **kwargs)

@@ -38,7 +38,12 @@ def record(request: HttpRequest, enrolment_id: UUID) -> HttpResponse:
         page = timeline_page(actor, found, summary.enrolment, cursor=request.GET.get("before", ""))
     except InvalidCursor as error:
         raise Http404("No such page of the timeline.") from error
-    context = {"patient": found, "summary": summary, "timeline": page}
+    context = {
+        "patient": found,
+        "summary": summary,
+        "timeline": page,
+        "manages_plans": Perm.MANAGE_CARE_PLANS in actor.permissions,
+    }
     return render(request, "caretracker/patient.html", context)
 
 

@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from caretracker.summaries import care_summary, open_enrolment
 from frontend.forms import apply_service_errors
 from governance.access import Purpose, audit_listing, find_patients, get_patient_or_404
 from governance.actions import Action
@@ -58,8 +59,19 @@ def patient_detail(request: HttpRequest, patient_id: UUID) -> HttpResponse:
     )
     own_practice = patient.registered_practice_id == request.acting.organisation.pk
     perms = org_permissions(request.user, request.acting.organisation)
+    summary = (
+        care_summary(Actor.from_request(request), patient)
+        if Perm.USE_CARE_TRACKER in perms
+        else None
+    )
     context = {
         "patient": patient,
+        "summary": summary,
+        "can_book": Perm.BOOK_FOR_PATIENTS in perms,
+        "can_enrol": own_practice
+        and Perm.MANAGE_CARE_PLANS in perms
+        and summary is None
+        and open_enrolment(patient) is None,
         "can_edit": own_practice and Perm.MANAGE_REGISTERED_PATIENTS in perms,
         "can_record_consent": Perm.RECORD_CONSENT in perms,
         "can_see_access_history": own_practice and Perm.REVIEW_ACCESS in perms,

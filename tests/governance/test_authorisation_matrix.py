@@ -185,6 +185,20 @@ MATRIX: dict[str, dict] = {
         **roles(CL, CC, scopes={OWN, SHARED}),
         **roles(UC, scopes={SHARED}),
     },
+    # Enrolling: the patient's own practice. Plans and team: whoever keeps care plans and
+    # may see the care record; every version of a plan: whoever may see the record.
+    "caretracker:enrol": roles(CL, CC, scopes={OWN}),
+    "caretracker:team_add": roles(CL, CC, scopes={OWN, SHARED}),
+    "caretracker:care_plan": roles(CL, CC, scopes={OWN, SHARED}),
+    "caretracker:escalation_plan": roles(CL, CC, scopes={OWN, SHARED}),
+    "caretracker:care_plan_history": {
+        **roles(CL, CC, scopes={OWN, SHARED}),
+        **roles(UC, scopes={SHARED}),
+    },
+    "caretracker:escalation_plan_history": {
+        **roles(CL, CC, scopes={OWN, SHARED}),
+        **roles(UC, scopes={SHARED}),
+    },
     # A task: the teams it is from or with, where they may see the patient.
     "caretracker:task": roles(CL, CC, scopes={OWN}),
     "caretracker:record": {**roles(CL, CC, scopes={OWN, SHARED}), **roles(UC, scopes={SHARED})},

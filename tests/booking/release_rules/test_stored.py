@@ -72,7 +72,12 @@ def _someone_at(organisation: Organisation):
     whom they work for)."""
     allowed = ROLES_BY_KIND[organisation.kind]
     return staff(
-        organisation, next(r for r in (Role.CLINICIAN, Role.CARE_COORDINATOR) if r in allowed)
+        organisation,
+        next(
+            r
+            for r in (Role.CLINICIAN, Role.URGENT_CARE_CLINICIAN, Role.CARE_COORDINATOR)
+            if r in allowed
+        ),
     )
 
 
@@ -158,8 +163,12 @@ def test_an_organisation_searches_and_books_as_its_kind_says():
         Organisation.Kind.GP_PRACTICE: Audience.PRACTICE,
         Organisation.Kind.HUB: Audience.HUB,
         Organisation.Kind.URGENT_CARE: Audience.URGENT_CARE,
+        Organisation.Kind.OUT_OF_HOURS: Audience.URGENT_CARE,
+        Organisation.Kind.NHS_111: Audience.URGENT_CARE,
         Organisation.Kind.CARE_HOME: Audience.HUB,
         Organisation.Kind.COMMUNITY: Audience.HUB,
+        Organisation.Kind.HOSPITAL: Audience.HUB,
+        Organisation.Kind.SOCIAL_CARE: Audience.HUB,
     }
     for kind, audience in audiences.items():
         assert stored.searcher_for(Organisation(kind=kind, ods_code="x1")).audience == audience

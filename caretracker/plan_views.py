@@ -1,0 +1,132 @@
+"""Enrolling a patient, keeping the care team, and the care and escalation plans' versions."""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.forms.models import model_to_dict
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from caretracker import enrolment as enrolling
+from caretracker.forms import EnrolForm, TeamMemberForm, plan_form
+from caretracker.models import CarePlan, Enrolment, EscalationPlan
+from caretracker.plans import CONTENT, PlanConflict, history, save_plan
+from governance.access import Purpose, decide, get_patient_or_404
+from governance.actions import Action
+from governance.audit import Actor
+from governance.decorators import staff_view
+from governance.permissions import Perm
+
+MODELS = {"care": CarePlan, "escalation": EscalationPlan}
+
+
+def _enrolment_or_404(actor: Actor, enrolment_id: UUID, action: Action) -> Enrolment:
+    enrolment = (
+        Enrolment.objects.select_related("patient")
+        .filter(public_id=enrolment_id, ended_at__isnull=True)
+        .first()
+    )
+    if enrolment is None or not decide(
+        actor, enrolment.patient, Purpose.CARE_TRACKER, action=action, obj=enrolment
+    ):
+        raise Http404("No care record found.")
+    return enrolment
+
+
+@staff_view(Perm.MANAGE_CARE_PLANS)
+@require_http_methods(["GET", "POST"])
+def enrol(request: HttpRequest, patient_id: UUID) -> HttpResponse:
+    """The patient's practice enrols them, with their consent."""
+    actor = Actor.from_request(request)
+    patient = get_patient_or_404(actor, patient_id, Purpose.CARE_TRACKER, action=Action.CARE_VIEW)
+    if patient.registered_practice_id != actor.membership.organisation_id:
+        raise Http404("Only the patient's practice enrols them.")
+    form = EnrolForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enrolment = enrolling.enrol(
+                by=actor,
+                patient=patient,
+                care_home=form.cleaned_data["care_home"],
+                role=form.cleaned_data["role"],
+            )
+        except enrolling.EnrolmentRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, "Enrolled. You are their key worker.")
+            return redirect("caretracker:record", enrolment_id=enrolment.public_id)
+    return render(request, "caretracker/enrol.html", {"form": form, "patient": patient})
+
+
+@staff_view(Perm.MANAGE_CARE_PLANS)
+@require_http_methods(["GET", "POST"])
+def team_add(request: HttpRequest, enrolment_id: UUID) -> HttpResponse:
+    actor = Actor.from_request(request)
+    enrolment = _enrolment_or_404(actor, enrolment_id, Action.CARE_VIEW)
+    form = TeamMemberForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enrolling.add_to_team(
+                by=actor,
+                enrolment=enrolment,
+                organisation=form.cleaned_data["ods_code"],
+                role=form.cleaned_data["role"],
+            )
+        except enrolling.EnrolmentRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, "Added to the care team.")
+            return redirect("caretracker:record", enrolment_id=enrolment.public_id)
+    context = {"form": form, "enrolment": enrolment, "patient": enrolment.patient}
+    return render(request, "caretracker/team_add.html", context)
+
+
+@staff_view(Perm.MANAGE_CARE_PLANS)
+@require_http_methods(["GET", "POST"])
+def plan_edit(request: HttpRequest, enrolment_id: UUID, kind: str) -> HttpResponse:
+    """The next version of a plan, starting from the current one."""
+    actor = Actor.from_request(request)
+    enrolment = _enrolment_or_404(actor, enrolment_id, Action.CARE_PLAN_VIEW)
+    model = MODELS[kind]
+    current = model.objects.filter(enrolment=enrolment).first()
+    initial = model_to_dict(current, fields=CONTENT[model]) if current else {}
+    form = plan_form(model, request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        content = {name: form.cleaned_data[name] for name in CONTENT[model]}
+        try:
+            save_plan(
+                by=actor,
+                enrolment=enrolment,
+                model=model,
+                change_note=form.cleaned_data["change_note"],
+                **content,
+            )
+        except PlanConflict as conflict:
+            form.add_error(None, str(conflict))
+        else:
+            messages.success(request, f"{model._meta.verbose_name.capitalize()} saved.")
+            return redirect("caretracker:record", enrolment_id=enrolment.public_id)
+    context = {
+        "form": form,
+        "enrolment": enrolment,
+        "patient": enrolment.patient,
+        "name": model._meta.verbose_name,
+        "current": current,
+    }
+    return render(request, "caretracker/plan_form.html", context)
+
+
+@staff_view(Perm.USE_CARE_TRACKER)
+@require_GET
+def plan_history(request: HttpRequest, enrolment_id: UUID, kind: str) -> HttpResponse:
+    actor = Actor.from_request(request)
+    enrolment = _enrolment_or_404(actor, enrolment_id, Action.CARE_PLAN_VIEW)
+    model = MODELS[kind]
+    context = {
+        "enrolment": enrolment,
+        "patient": enrolment.patient,
+        "name": model._meta.verbose_name,
+        "versions": history(model, enrolment),
+    }
+    return render(request, "caretracker/plan_history.html", context)
