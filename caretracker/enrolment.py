@@ -2,7 +2,6 @@
 its patient with their care-tracker consent; the team is drawn from several organisations,
 each with a role, one of them leading; one person is the key worker."""
 
-from django.db import transaction
 from django.utils import timezone
 
 from caretracker.models import CareTeamMember, Enrolment
@@ -94,8 +93,7 @@ def remove_from_team(*, by: Actor, member: CareTeamMember) -> None:
         raise EnrolmentRefused("The team's lead stays on the team.")
 
     def remove() -> None:
-        with transaction.atomic():
-            CareTeamMember.objects.filter(pk=member.pk).update(removed_at=timezone.now())
+        CareTeamMember.objects.filter(pk=member.pk).update(removed_at=timezone.now())
 
     decide_then(
         by,

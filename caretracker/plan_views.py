@@ -10,28 +10,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from caretracker import enrolment as enrolling
 from caretracker.forms import EnrolForm, TeamMemberForm, plan_form
-from caretracker.models import CarePlan, Enrolment, EscalationPlan
+from caretracker.models import CarePlan, EscalationPlan
 from caretracker.plans import CONTENT, PlanConflict, history, save_plan
-from governance.access import Purpose, decide, get_patient_or_404
+from caretracker.views import enrolment_or_404
+from governance.access import Purpose, get_patient_or_404
 from governance.actions import Action
 from governance.audit import Actor
 from governance.decorators import staff_view
 from governance.permissions import Perm
 
 MODELS = {"care": CarePlan, "escalation": EscalationPlan}
-
-
-def _enrolment_or_404(actor: Actor, enrolment_id: UUID, action: Action) -> Enrolment:
-    enrolment = (
-        Enrolment.objects.select_related("patient")
-        .filter(public_id=enrolment_id, ended_at__isnull=True)
-        .first()
-    )
-    if enrolment is None or not decide(
-        actor, enrolment.patient, Purpose.CARE_TRACKER, action=action, obj=enrolment
-    ):
-        raise Http404("No care record found.")
-    return enrolment
 
 
 @staff_view(Perm.MANAGE_CARE_PLANS)
@@ -63,7 +51,7 @@ def enrol(request: HttpRequest, patient_id: UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def team_add(request: HttpRequest, enrolment_id: UUID) -> HttpResponse:
     actor = Actor.from_request(request)
-    enrolment = _enrolment_or_404(actor, enrolment_id, Action.CARE_VIEW)
+    enrolment = enrolment_or_404(actor, enrolment_id, Action.CARE_VIEW)
     form = TeamMemberForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -87,7 +75,7 @@ def team_add(request: HttpRequest, enrolment_id: UUID) -> HttpResponse:
 def plan_edit(request: HttpRequest, enrolment_id: UUID, kind: str) -> HttpResponse:
     """The next version of a plan, starting from the current one."""
     actor = Actor.from_request(request)
-    enrolment = _enrolment_or_404(actor, enrolment_id, Action.CARE_PLAN_VIEW)
+    enrolment = enrolment_or_404(actor, enrolment_id, Action.CARE_PLAN_VIEW)
     model = MODELS[kind]
     current = model.objects.filter(enrolment=enrolment).first()
     initial = model_to_dict(current, fields=CONTENT[model]) if current else {}
@@ -121,7 +109,7 @@ def plan_edit(request: HttpRequest, enrolment_id: UUID, kind: str) -> HttpRespon
 @require_GET
 def plan_history(request: HttpRequest, enrolment_id: UUID, kind: str) -> HttpResponse:
     actor = Actor.from_request(request)
-    enrolment = _enrolment_or_404(actor, enrolment_id, Action.CARE_PLAN_VIEW)
+    enrolment = enrolment_or_404(actor, enrolment_id, Action.CARE_PLAN_VIEW)
     model = MODELS[kind]
     context = {
         "enrolment": enrolment,

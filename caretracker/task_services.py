@@ -5,7 +5,6 @@ naming no patient."""
 
 import datetime
 
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -141,9 +140,9 @@ def _change(by: Actor, task: Task, action: Action, kind: str, apply, note: str =
             resolve_alerts(reference=locked.public_id, kinds=[Alert.Kind.TASK_ESCALATED])
         return locked
 
-    patient = task.enrolment.patient
-    with transaction.atomic():
-        return decide_then(by, patient, Purpose.CARE_TRACKER, action=action, then=change)
+    # decide_then holds the change and its decision in one transaction; a refusal's audit
+    # event commits on its own, so nothing here may wrap it in an outer one.
+    return decide_then(by, task.enrolment.patient, Purpose.CARE_TRACKER, action=action, then=change)
 
 
 def _event(task: Task, kind: str, by: Actor | None, note: str = "") -> TaskEvent:

@@ -11,26 +11,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from caretracker import task_services
 from caretracker.forms import HandBackForm, TaskForm
 from caretracker.inbox import inbox_for
-from caretracker.models import CareTeamMember, Enrolment, Task
+from caretracker.models import CareTeamMember, Task
+from caretracker.views import enrolment_or_404
 from governance.access import Purpose, audit_listing, decide
 from governance.actions import Action
 from governance.audit import Actor
 from governance.decorators import staff_view
 from governance.permissions import Perm
 from governance.selectors import alerts_for
-
-
-def _enrolment_or_404(actor: Actor, enrolment_id: UUID, action: Action) -> Enrolment:
-    enrolment = (
-        Enrolment.objects.select_related("patient")
-        .filter(public_id=enrolment_id, ended_at__isnull=True)
-        .first()
-    )
-    if enrolment is None or not decide(
-        actor, enrolment.patient, Purpose.CARE_TRACKER, action=action, obj=enrolment
-    ):
-        raise Http404("No care record found.")
-    return enrolment
 
 
 def _task_or_404(actor: Actor, task_id: UUID) -> Task:
@@ -59,7 +47,7 @@ def _task_or_404(actor: Actor, task_id: UUID) -> Task:
 @require_http_methods(["GET", "POST"])
 def task_create(request: HttpRequest, enrolment_id: UUID) -> HttpResponse:
     actor = Actor.from_request(request)
-    enrolment = _enrolment_or_404(actor, enrolment_id, Action.CARE_VIEW)
+    enrolment = enrolment_or_404(actor, enrolment_id, Action.CARE_VIEW)
     team = CareTeamMember.objects.select_related("organisation").filter(
         enrolment=enrolment, removed_at__isnull=True
     )

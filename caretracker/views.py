@@ -13,11 +13,25 @@ from caretracker.models import Enrolment
 from caretracker.summaries import care_summary
 from caretracker.timeline import timeline_page
 from core.paging import InvalidCursor
-from governance.access import Purpose, audit_listing, get_patient_or_404
+from governance.access import Purpose, audit_listing, decide, get_patient_or_404
 from governance.actions import Action
 from governance.audit import Actor
 from governance.decorators import staff_view
 from governance.permissions import Perm
+
+
+def enrolment_or_404(actor: Actor, enrolment_id: UUID, action: Action) -> Enrolment:
+    """An open enrolment whose patient the actor may see in the care tracker (audited)."""
+    enrolment = (
+        Enrolment.objects.select_related("patient")
+        .filter(public_id=enrolment_id, ended_at__isnull=True)
+        .first()
+    )
+    if enrolment is None or not decide(
+        actor, enrolment.patient, Purpose.CARE_TRACKER, action=action, obj=enrolment
+    ):
+        raise Http404("No care record found.")
+    return enrolment
 
 
 @staff_view(Perm.USE_CARE_TRACKER)

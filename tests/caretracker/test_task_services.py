@@ -84,3 +84,23 @@ def test_someone_who_may_not_see_the_patient_cannot_send_a_task(resident, care_h
     stranger = staff(practice_b, Role.CLINICIAN)
     with pytest.raises(PatientNotFound):
         _send(stranger, resident, care_home)
+
+
+def test_a_refused_change_leaves_its_audit_event_standing(
+    anp, resident, care_home, care_home_staff, practice_manager_a
+):
+    """Consent withdrawn after the task was sent: the care home can no longer see the
+    patient, the task is untouched, and the refusal is on the record."""
+    from governance.models import Consent
+    from tests.governance.helpers import consent
+
+    task = _send(anp, resident, care_home)
+    consent(
+        resident.patient, Consent.Scope.CARE_TRACKER, Consent.State.WITHDRAWN, by=practice_manager_a
+    )
+    with pytest.raises(PatientNotFound):
+        task_services.accept_task(by=actor_for(care_home_staff), task=task)
+    task.refresh_from_db()
+    assert task.status == Task.Status.OFFERED
+    refused = AuditEvent.objects.get(action="task.accept")
+    assert refused.outcome == AuditEvent.Outcome.DENIED
