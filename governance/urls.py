@@ -22,6 +22,7 @@ urlpatterns = [
     # Information governance: the IG lead's screens.
     path("", index.governance_index, name="index"),
     path("alerts/", alerts.alert_list, name="alerts"),
+    path("alerts/count/", alerts.alert_count, name="alert_count"),
     path("agreements/", agreements.agreement_list, name="agreements"),
     path("agreements/new/", agreements.agreement_propose, name="agreement_propose"),
     path("agreements/<uuid:agreement_id>/", agreements.agreement_detail, name="agreement_detail"),

@@ -33,6 +33,8 @@ PERSONAS = (
     Persona("urgent-care-clinician@ooh", Role.URGENT_CARE_CLINICIAN, "ooh"),
     Persona("care-home-staff@care-home", Role.CARE_HOME_STAFF, "care-home"),
     Persona("district-nurse@community", Role.DISTRICT_NURSE, "community"),
+    Persona("social-worker@social-care", Role.SOCIAL_WORKER, "social-care"),
+    Persona("hospital-clinician@hospital", Role.HOSPITAL_CLINICIAN, "hospital"),
     Persona("no-role", None, None),
     Persona("anonymous", "anonymous", None),
 )
@@ -40,7 +42,8 @@ PERSONAS = (
 PM, PR, CL, CC, IG = PRACTICE_ROLES
 HM, HR, UC = Role.HUB_MANAGER, Role.HUB_RECEPTIONIST, Role.URGENT_CARE_CLINICIAN
 CH, DN = Role.CARE_HOME_STAFF, Role.DISTRICT_NURSE
-STAFF_ROLES = (*PRACTICE_ROLES, HM, HR, UC, CH, DN)
+SW, HC = Role.SOCIAL_WORKER, Role.HOSPITAL_CLINICIAN
+STAFF_ROLES = (*PRACTICE_ROLES, HM, HR, UC, CH, DN, SW, HC)
 SIGNED_IN = (*STAFF_ROLES, None)
 
 
@@ -64,14 +67,15 @@ MATRIX: dict[str, dict] = {
     "organisation:staff_edit": roles(PM, HM, scopes={OWN}),
     "patients:list": roles(*PRACTICE_ROLES),
     "patients:create": roles(PM, PR),
-    "patients:find": roles(*PRACTICE_ROLES, HM, HR, UC, DN),  # care homes: residents only
+    # Care homes and social workers: the residents and clients on their caseload only.
+    "patients:find": roles(*PRACTICE_ROLES, HM, HR, UC, DN, HC),
     "patients:detail": {
         **roles(*PRACTICE_ROLES, scopes={OWN, SHARED}),
-        **roles(UC, scopes={SHARED}),
+        **roles(UC, HC, scopes={SHARED}),
     },
     "patients:edit": roles(PM, PR, scopes={OWN}),
     "governance:consent_record": roles(*PRACTICE_ROLES, scopes={OWN, SHARED}),
-    "governance:break_glass": roles(CL, UC),
+    "governance:break_glass": roles(CL, UC, HC),
     # Two-factor sign-in: every member of staff, for themselves.
     "account:overview": roles(*STAFF_ROLES),
     "account:set_up": roles(*STAFF_ROLES),
@@ -80,7 +84,8 @@ MATRIX: dict[str, dict] = {
     "account:new_recovery_codes": roles(*STAFF_ROLES),
     # Information governance.
     "governance:index": roles(PM, HM, IG),
-    "governance:alerts": roles(PM, HM, IG),
+    "governance:alerts": roles(*STAFF_ROLES),
+    "governance:alert_count": roles(*STAFF_ROLES),
     "governance:agreements": roles(PM, HM, IG),
     "governance:agreement_propose": roles(PM, HM, IG),
     "governance:agreement_detail": roles(PM, HM, IG, scopes={OWN}),
@@ -93,7 +98,7 @@ MATRIX: dict[str, dict] = {
     "governance:grant_revoke": roles(PM, HM, IG, scopes={OWN}),
     "governance:break_glass_reviews": roles(IG),
     "governance:break_glass_review": roles(IG, scopes={OWN}),
-    "governance:relationship_claim": roles(CL, UC),
+    "governance:relationship_claim": roles(CL, UC, HC),
     "governance:relationship_reviews": roles(IG),
     "governance:relationship_review": roles(IG, scopes={OWN}),
     "governance:access_report": roles(IG),
@@ -150,11 +155,11 @@ MATRIX: dict[str, dict] = {
     "carediary:patient": {**roles(CL, scopes={OWN, SHARED}), **roles(UC, scopes={SHARED})},
     "carediary:log_contact": {**roles(CL, scopes={OWN, SHARED}), **roles(UC, scopes={SHARED})},
     # The care tracker: a care record where the agreements and the patient's consent allow.
-    "caretracker:caseload": roles(CL, CC, UC, CH, DN),
-    "caretracker:inbox": roles(CL, CC, UC, CH, DN),
+    "caretracker:caseload": roles(CL, CC, UC, CH, DN, SW, HC),
+    "caretracker:inbox": roles(CL, CC, UC, CH, DN, SW, HC),
     "caretracker:task_create": {
         **roles(CL, CC, scopes={OWN, SHARED}),
-        **roles(UC, scopes={SHARED}),
+        **roles(UC, HC, scopes={SHARED}),
     },
     # Enrolling: the patient's own practice. Plans and team: whoever keeps care plans and
     # may see the care record; every version of a plan: whoever may see the record.
@@ -164,13 +169,16 @@ MATRIX: dict[str, dict] = {
     "caretracker:escalation_plan": roles(CL, CC, scopes={OWN, SHARED}),
     "caretracker:care_plan_history": {
         **roles(CL, CC, scopes={OWN, SHARED}),
-        **roles(UC, scopes={SHARED}),
+        **roles(UC, HC, scopes={SHARED}),
     },
     "caretracker:escalation_plan_history": {
         **roles(CL, CC, scopes={OWN, SHARED}),
-        **roles(UC, scopes={SHARED}),
+        **roles(UC, HC, scopes={SHARED}),
     },
     # A task: the teams it is from or with, where they may see the patient.
     "caretracker:task": roles(CL, CC, scopes={OWN}),
-    "caretracker:record": {**roles(CL, CC, scopes={OWN, SHARED}), **roles(UC, scopes={SHARED})},
+    "caretracker:record": {
+        **roles(CL, CC, scopes={OWN, SHARED}),
+        **roles(UC, HC, scopes={SHARED}),
+    },
 }

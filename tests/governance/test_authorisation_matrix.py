@@ -118,6 +118,8 @@ def _build_world() -> World:
         "ooh": UrgentCareFactory(),
         "care-home": OrganisationFactory(kind=Organisation.Kind.CARE_HOME),
         "community": OrganisationFactory(kind=Organisation.Kind.COMMUNITY),
+        "social-care": OrganisationFactory(kind=Organisation.Kind.SOCIAL_CARE),
+        "hospital": OrganisationFactory(kind=Organisation.Kind.HOSPITAL),
     }
     orgs["hub"].member_practices.set([orgs["A"], orgs["B"], orgs["shared"], orgs["unshared"]])
     clients = {}
@@ -131,7 +133,9 @@ def _build_world() -> World:
             client.force_login(staff(orgs[persona.home], persona.role))
         clients[persona.key] = client
     sharer = UserFactory()
-    _share_everything(orgs["shared"], [orgs[k] for k in ("A", "B", "hub", "ae", "ooh")], sharer)
+    _share_everything(
+        orgs["shared"], [orgs[k] for k in ("A", "B", "hub", "ae", "ooh", "hospital")], sharer
+    )
     return World(orgs, clients, sharer)
 
 
