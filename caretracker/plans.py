@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from caretracker.models import CarePlan, Enrolment, EscalationPlan, PlanVersion
+from caretracker.reviews import review_done
 from governance.access import Purpose, decide_then
 from governance.actions import Action
 from governance.audit import Actor
@@ -41,7 +42,7 @@ def save_plan(
         latest = model.objects.filter(enrolment=enrolment).aggregate(n=Max("number"))["n"] or 0
         try:
             with transaction.atomic():
-                return model.objects.create(
+                plan = model.objects.create(
                     enrolment=enrolment,
                     number=latest + 1,
                     change_note=change_note,
@@ -51,6 +52,8 @@ def save_plan(
                 )
         except IntegrityError as error:
             raise PlanConflict("Someone saved a new version just now; look again.") from error
+        review_done(enrolment, model)
+        return plan
 
     return decide_then(
         by, enrolment.patient, Purpose.CARE_TRACKER, action=Action.CARE_PLAN_CHANGE, then=add

@@ -52,6 +52,11 @@ app.conf.beat_schedule = {
         "task": "caretracker.escalate_tasks",
         "schedule": crontab(minute="*/5"),
     },
+    # Care and escalation plans whose review is a week away: their key workers reminded.
+    "remind-plan-reviews": {
+        "task": "caretracker.remind_reviews",
+        "schedule": crontab(hour=7, minute=15),
+    },
     # Email that failed, or that a stopped process left unsent.
     "send-pending-email": {
         "task": "notifications.send_pending",

@@ -307,6 +307,9 @@ NOTIFICATIONS_BACKEND = env_str(
     else "notifications.backends.ConsoleBackend",
 )
 NOTIFY_API_KEY = env_optional("NOTIFY_API_KEY")
+NOTIFY_BASE_URL = env_str("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+# Where the site is reached from outside: links in email are made absolute with it.
+SITE_URL = env_str("SITE_URL") if PRODUCTION else env_str("SITE_URL", "http://localhost:8000")
 NOTIFY_TEMPLATE_IDS = dict(
     pair.split("=", 1) for pair in env_list("NOTIFY_TEMPLATE_IDS", []) if "=" in pair
 )

@@ -48,7 +48,9 @@ class NotifyBackend:
     def __init__(self):
         from notifications_python_client.notifications import NotificationsAPIClient
 
-        self.client = NotificationsAPIClient(settings.NOTIFY_API_KEY)
+        self.client = NotificationsAPIClient(
+            settings.NOTIFY_API_KEY, base_url=settings.NOTIFY_BASE_URL, timeout=10
+        )
 
     def send_email(self, *, to, template, personalisation, reference) -> str:
         answer = self.client.send_email_notification(

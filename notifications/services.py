@@ -2,13 +2,17 @@
 goes after the commit, and one that fails is tried again by `send_pending`."""
 
 import datetime
+import logging
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from notifications.backends import backend
 from notifications.models import Message
 from notifications.templates import TEMPLATES
+
+logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 # A pending message older than this was left by a process that stopped before sending it.
@@ -17,12 +21,15 @@ STALE = datetime.timedelta(minutes=5)
 
 def send_email(*, key: str, to: str, template: str, personalisation: dict[str, str]) -> bool:
     """Email `to` once for `key`: a second call with the same key sends nothing. True if this
-    call queued the message. It goes after the surrounding transaction commits."""
+    call queued the message. It goes after the surrounding transaction commits. A `link`
+    given as a path is made absolute with the site's address."""
     if template not in TEMPLATES:
         raise ValueError(f"no template named {template!r}")
     if not to:
         return False
     values = {name: str(value) for name, value in personalisation.items()}
+    if values.get("link", "").startswith("/"):
+        values["link"] = settings.SITE_URL.rstrip("/") + values["link"]
     try:
         with transaction.atomic():
             message = Message.objects.create(
@@ -56,6 +63,9 @@ def deliver(message_id: int) -> None:
         except Exception as error:  # any backend failure: recorded and tried again later
             message.status = Message.Status.FAILED
             message.error = f"{type(error).__name__}: {error}"[:300]
+            if message.attempts >= MAX_ATTEMPTS:
+                # Not tried again: say so where operations look, with no personal data.
+                logger.error("Gave up sending %s after %d attempts", message.key, message.attempts)
         else:
             message.status = Message.Status.SENT
             message.sent_at = timezone.now()

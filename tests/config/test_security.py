@@ -16,6 +16,7 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://hubdiary@127.0.0.1:1/hubdiary",
     "CELERY_BROKER_URL": "redis://127.0.0.1:1/0",
     "CACHE_URL": "redis://127.0.0.1:1/1",
+    "SITE_URL": "https://hubdiary.example.nhs.uk",
 }
 
 
@@ -40,7 +41,7 @@ def test_production_settings_pass_the_deploy_check():
 
 
 @pytest.mark.parametrize(
-    "missing", ["SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL", "ALLOWED_HOSTS"]
+    "missing", ["SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL", "ALLOWED_HOSTS", "SITE_URL"]
 )
 def test_production_refuses_to_start_without_its_variables(missing):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
