@@ -3,10 +3,12 @@ and bookings into a practice or made by an organisation. Free-slot search is `se
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from booking.models import Booking, Slot
 from core.db import CompiledLookup, prepared_cursor
@@ -113,3 +115,35 @@ def bookings_by(
         booking_organisation=actor.membership.organisation, start__gte=start, start__lt=end
     ).select_related("patient", "slot__practice", "slot__site", "slot__clinician")
     return visible(actor, Purpose.BOOK, bookings).order_by("start", "pk")
+
+
+@dataclass(frozen=True)
+class Appointments:
+    """A patient's appointments across the hub: the next ones, and the latest past ones."""
+
+    upcoming: list[Booking]
+    recent: list[Booking]
+
+    def __bool__(self) -> bool:
+        return bool(self.upcoming or self.recent)
+
+    @property
+    def bookings(self) -> list[Booking]:
+        return [*self.upcoming, *self.recent]
+
+
+def patient_appointments(actor: Actor, patient, *, shown: int = 10) -> Appointments:
+    """The patient's appointments the actor may see, at any practice, not cancelled: up to
+    `shown` upcoming and `shown` past. The caller audits the listing."""
+    bookings = visible(
+        actor,
+        Purpose.BOOK,
+        Booking.objects.select_related("slot__practice", "slot__site", "slot__clinician").filter(
+            patient=patient
+        ),
+    ).exclude(status=Booking.Status.CANCELLED)
+    now = timezone.now()
+    return Appointments(
+        upcoming=list(bookings.filter(start__gte=now).order_by("start")[:shown]),
+        recent=list(bookings.filter(start__lt=now).order_by("-start")[:shown]),
+    )

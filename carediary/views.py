@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from booking.models import Booking
+from booking.selectors import patient_appointments
 from carediary.forms import EncounterForm
 from caretracker.encounters import EncounterRefused, log_encounter
 from caretracker.summaries import care_summary
@@ -21,9 +22,9 @@ from governance.audit import Actor
 from governance.decorators import staff_view
 from governance.forms import FindPatientForm
 from governance.permissions import Perm
+from writeback.selectors import attach_write_back
 
 _FINDING = ("nhs_number", "family_name", "date_of_birth_day")
-APPOINTMENTS_SHOWN = 10
 
 
 @staff_view(Perm.USE_CARE_DIARY)
@@ -39,33 +40,18 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "carediary/home.html", {"form": form, "results": results})
 
 
-def _appointments(actor: Actor, patient) -> tuple[list[Booking], list[Booking]]:
-    """The patient's upcoming and recent appointments the actor may see, at any practice."""
-    bookings = visible(
-        actor,
-        Purpose.BOOK,
-        Booking.objects.select_related("slot__practice", "slot__site", "slot__clinician").filter(
-            patient=patient
-        ),
-    ).exclude(status=Booking.Status.CANCELLED)
-    now = timezone.now()
-    upcoming = list(bookings.filter(start__gte=now).order_by("start")[:APPOINTMENTS_SHOWN])
-    recent = list(bookings.filter(start__lt=now).order_by("-start")[:APPOINTMENTS_SHOWN])
-    return upcoming, recent
-
-
 @staff_view(Perm.USE_CARE_DIARY)
 @require_GET
 def patient(request: HttpRequest, patient_id: UUID) -> HttpResponse:
     actor = Actor.from_request(request)
     found = get_patient_or_404(actor, patient_id, Purpose.BOOK, action=Action.CARE_DIARY_PATIENT)
-    upcoming, recent = _appointments(actor, found)
-    if upcoming or recent:
+    appointments = patient_appointments(actor, found)
+    if appointments:
         audit_listing(actor, Purpose.BOOK, action=Action.BOOKING_LIST, patients=[found])
+    attach_write_back(appointments.bookings)
     context = {
         "patient": found,
-        "upcoming": upcoming,
-        "recent": recent,
+        "appointments": appointments,
         "summary": care_summary(actor, found),
     }
     return render(request, "carediary/patient.html", context)

@@ -11,9 +11,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from booking.selectors import patient_appointments
 from caretracker.summaries import care_summary, open_enrolment
 from frontend.forms import apply_service_errors
-from governance.access import Purpose, audit_listing, find_patients, get_patient_or_404
+from governance.access import (
+    Purpose,
+    audit_listing,
+    find_patients,
+    get_patient_or_404,
+    open_patient_or_404,
+)
 from governance.actions import Action
 from governance.audit import Actor
 from governance.decorators import staff_view
@@ -23,6 +30,7 @@ from governance.selectors import current_consents
 from patient_record import services
 from patient_record.forms import PatientForm
 from patient_record.selectors import registered_patients
+from writeback.selectors import attach_write_back
 
 PAGE_SIZE = 25
 
@@ -54,18 +62,24 @@ def patient_list(request: HttpRequest) -> HttpResponse:
 @staff_view(Perm.VIEW_PATIENT_RECORDS)
 @require_GET
 def patient_detail(request: HttpRequest, patient_id: UUID) -> HttpResponse:
-    patient = get_patient_or_404(
-        Actor.from_request(request), patient_id, Purpose.VIEW_RECORD, action=Action.PATIENT_VIEW
+    """The hub of a patient's journey: who they are, their appointments across the hub and
+    where each stands in the practice's system, booking for them, consent, the care-tracker
+    summary where allowed, and on what basis the user sees all this."""
+    actor = Actor.from_request(request)
+    patient, decision = open_patient_or_404(
+        actor, patient_id, Purpose.VIEW_RECORD, action=Action.PATIENT_VIEW
     )
     own_practice = patient.registered_practice_id == request.acting.organisation.pk
     perms = org_permissions(request.user, request.acting.organisation)
-    summary = (
-        care_summary(Actor.from_request(request), patient)
-        if Perm.USE_CARE_TRACKER in perms
-        else None
-    )
+    appointments = patient_appointments(actor, patient)
+    if appointments:
+        audit_listing(actor, Purpose.BOOK, action=Action.BOOKING_LIST, patients=[patient])
+    attach_write_back(appointments.bookings)
+    summary = care_summary(actor, patient) if Perm.USE_CARE_TRACKER in perms else None
     context = {
         "patient": patient,
+        "basis": decision.basis,
+        "appointments": appointments,
         "summary": summary,
         "can_book": Perm.BOOK_FOR_PATIENTS in perms,
         "can_enrol": own_practice
@@ -141,6 +155,7 @@ def patient_find(request: HttpRequest) -> HttpResponse:
         "form": form,
         "results": results,
         "can_open_record": purpose == Purpose.VIEW_RECORD,
+        "can_book": Perm.BOOK_FOR_PATIENTS in perms,
         "can_break_glass": Perm.BREAK_GLASS in perms,
         "searched_nhs_number": form.cleaned_data.get("nhs_number") if results is not None else "",
     }

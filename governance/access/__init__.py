@@ -16,6 +16,7 @@ from governance.access.door import (
     decide_then,
     find_patients,
     get_patient_or_404,
+    open_patient_or_404,
     patients_for,
     visible,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "decide_then",
     "find_patients",
     "get_patient_or_404",
+    "open_patient_or_404",
     "patients_for",
     "register_source",
     "register_team_source",

@@ -127,15 +127,24 @@ def audit_listing(
 # Loaders for pages and the API -------------------------------------------------------------
 
 
-def get_patient_or_404(actor: Actor, public_id, purpose: str, *, action: Action) -> Patient:
-    """Fetch a patient and decide access together. Outsiders get 404, never 403; a patient
-    who does not exist leaves no event (there is nothing to protect), one refused does."""
+def open_patient_or_404(
+    actor: Actor, public_id, purpose: str, *, action: Action
+) -> tuple[Patient, Decision]:
+    """Fetch a patient and decide access together; the decision says on what basis, for a
+    page that shows it. Outsiders get 404, never 403; a patient who does not exist leaves
+    no event (there is nothing to protect), one refused does."""
     patient = (
         Patient.objects.select_related("registered_practice").filter(public_id=public_id).first()
     )
-    if patient is None or not decide(actor, patient, purpose, action=action):
+    decision = decide(actor, patient, purpose, action=action) if patient is not None else None
+    if not decision:
         raise Http404("No patient found.")
-    return patient
+    return patient, decision
+
+
+def get_patient_or_404(actor: Actor, public_id, purpose: str, *, action: Action) -> Patient:
+    """`open_patient_or_404`, for a page that needs only the patient."""
+    return open_patient_or_404(actor, public_id, purpose, action=action)[0]
 
 
 def find_patients(

@@ -18,6 +18,8 @@ def test_hub_finds_patients_of_sharing_practices_only(
     found = _find(client, nhs_number=patient_a.formatted_nhs_number)
     assert b"LOVELACE, Ada" in found.content
     assert b"/patients/" + str(patient_a.public_id).encode() not in found.content  # no record link
+    book = f"{reverse('booking:search')}?patient={patient_a.public_id}"
+    assert book in found.content.decode()  # but the booking journey starts here
     missing = _find(client, nhs_number=patient_b.nhs_number)
     assert b"No patient found" in missing.content and b"BROWN" not in missing.content
     events = AuditEvent.objects.filter(action="patient.find").order_by("id")
