@@ -183,6 +183,36 @@ _RELEASED = {
 }
 
 
+# How far ahead the diary looks for a day worth opening on.
+OPENING_HORIZON = datetime.timedelta(days=14)
+
+
+def first_day_with_free_slots(
+    organisation: Organisation, *, now: datetime.datetime
+) -> datetime.date | None:
+    """The first day, from today, with a free slot released to the organisation at a
+    practice it books into: what the pooled diary opens on when no day is asked for, so a
+    receptionist on a quiet Saturday does not start from an empty page. One query."""
+    audience = stored.audience_for(organisation)
+    if audience not in stored.AUDIENCE_COLUMNS:
+        return None
+    _, closes = stored.AUDIENCE_COLUMNS[audience]
+    first = (
+        Slot.objects.filter(
+            _RELEASED[audience],
+            practice__in=pooled_practices(organisation),
+            status=Slot.Status.FREE,
+            start__gt=now,
+            start__lt=now + OPENING_HORIZON,
+            **{f"{closes}__gt": now},
+        )
+        .order_by("start")
+        .values_list("start", flat=True)
+        .first()
+    )
+    return london_date(first) if first else None
+
+
 def pooled_diary(
     *, actor: Actor, window: Window, practice: Organisation | None = None
 ) -> list[DiaryDay]:

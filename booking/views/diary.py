@@ -3,6 +3,7 @@ service books from."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
@@ -45,8 +46,16 @@ def practice_diary(request: HttpRequest) -> HttpResponse:
 @staff_view(Perm.BOOK_FOR_PATIENTS)
 @require_GET
 def diary(request: HttpRequest) -> HttpResponse:
+    """The pooled diary. Asked for no day, it opens on the first day with free slots
+    released to the organisation (today, if it has any left)."""
     form = DiaryForm(request.GET)
     window = _window(form)
+    opened_ahead = None
+    if not request.GET.get("date") and window.view == diaries.DAY:
+        first = diaries.first_day_with_free_slots(request.acting.organisation, now=timezone.now())
+        if first is not None and first != window.first:
+            opened_ahead = window.first
+            window = diaries.Window.around(first, diaries.DAY)
     practices = diaries.pooled_practice_choices(request.acting.organisation)
     wanted = form.cleaned_data.get("practice") if form.is_valid() else None
     practice = next((p for p in practices if p.public_id == wanted), None)
@@ -58,6 +67,7 @@ def diary(request: HttpRequest) -> HttpResponse:
     context = {
         "days": days,
         "window": window,
+        "opened_ahead": opened_ahead,
         "any_sessions": any(d.sessions for d in days),
         "practices": practices,
         "practice": practice,

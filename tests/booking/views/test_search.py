@@ -239,3 +239,23 @@ def test_pooled_diary_query_count_does_not_grow_with_slots_or_practices(
             patient=PatientFactory(registered_practice=hub_books_for_a.practice),
         )
     assert _queries(client, url, params) == few
+
+
+def test_asked_for_no_day_the_pooled_diary_opens_on_the_next_day_with_free_slots(
+    client_for, hub_receptionist, publish, hub_books_for_a
+):
+    slot = publish(days_ahead=3)[0].slots.order_by("start").first()
+    page = client_for(hub_receptionist).get(reverse("booking:diary")).content.decode()
+    assert timezone.localtime(slot.start).strftime("%A %-d %B %Y") in page
+    assert "No free slots are left for you today" in page
+    assert reverse("booking:book", args=[slot.public_id]) in page
+    # Asked for a day, it shows that day, empty or not.
+    today = timezone.localdate().isoformat()
+    asked = client_for(hub_receptionist).get(reverse("booking:diary"), {"date": today})
+    assert "No free slots are left" not in asked.content.decode()
+
+
+def test_with_nothing_released_the_pooled_diary_opens_on_today(client_for, hub_receptionist):
+    page = client_for(hub_receptionist).get(reverse("booking:diary")).content.decode()
+    assert timezone.localdate().strftime("%A %-d %B %Y") in page
+    assert "No free slots are left" not in page
