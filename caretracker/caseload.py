@@ -12,7 +12,7 @@ from governance.access import Purpose, visible
 from governance.audit import Actor
 from patients.models import Patient
 
-_OPEN = [Task.Status.OFFERED, Task.Status.ACCEPTED, Task.Status.HANDED_BACK]
+_OPEN = Task.OPEN_STATUSES
 REVIEW_SOON = datetime.timedelta(days=14)
 LIMIT = 200
 

@@ -32,10 +32,12 @@ def log_encounter(
     outcome: str,
     notes: str = "",
     booking=None,
+    purpose: str = Purpose.BOOK,
 ) -> Encounter:
     """Record a contact the acting organisation had with the patient. The organisation must
-    be allowed to see the patient (an agreement, a claimed relationship or break-glass);
-    afterwards the contact itself is its basis for a day."""
+    be allowed to see the patient for `purpose` (urgent care books: an agreement, a claimed
+    relationship or break-glass; a hospital or care team logs an admission or discharge in
+    the care tracker); afterwards the contact itself is its basis for a day."""
     if occurred_at > timezone.now() + datetime.timedelta(minutes=5):
         raise EncounterRefused("The time of the contact cannot be in the future.")
     if booking is not None and booking.patient_id != patient.pk:
@@ -58,7 +60,7 @@ def log_encounter(
         return encounter
 
     # The decision's audit event is the record of the logging, in the same transaction.
-    return decide_then(by, patient, Purpose.BOOK, action=Action.CONTACT_LOG, then=log)
+    return decide_then(by, patient, purpose, action=Action.CONTACT_LOG, then=log)
 
 
 def _tell_the_key_worker(encounter: Encounter) -> None:

@@ -4,13 +4,18 @@ each with a role, one of them leading; one person is the key worker."""
 
 from django.utils import timezone
 
-from caretracker.models import CareTeamMember, Enrolment
+from caretracker.models import CareTeamMember, Enrolment, Task, TaskEvent
 from governance.access import Purpose, decide_then
 from governance.actions import Action
+from governance.alerts import resolve_alerts
 from governance.audit import Actor
-from governance.models import Consent
+from governance.models import Alert, Consent
+from governance.permissions import Perm, permissions_for_role
 from patients.models import Patient
-from practices.models import Organisation
+from practices.models import Membership, Organisation
+from practices.roles import Role
+
+TASK_ALERT_KINDS = (Alert.Kind.TASK_ASSIGNED, Alert.Kind.TASK_ESCALATED)
 
 
 class EnrolmentRefused(Exception):
@@ -101,4 +106,81 @@ def remove_from_team(*, by: Actor, member: CareTeamMember) -> None:
         Purpose.CARE_TRACKER,
         action=Action.CARE_TEAM_CHANGE,
         then=remove,
+    )
+
+
+def key_worker_candidates(enrolment: Enrolment):
+    """Who may become key worker: people using the care tracker at an organisation on the
+    care team, other than the key worker now."""
+    roles = [role for role in Role if Perm.USE_CARE_TRACKER in permissions_for_role(role)]
+    organisations = CareTeamMember.objects.filter(
+        enrolment=enrolment, removed_at__isnull=True
+    ).values("organisation")
+    return (
+        Membership.objects.live()
+        .filter(organisation__in=organisations, role__in=roles)
+        .exclude(user=enrolment.key_worker, organisation=enrolment.key_worker_organisation)
+        .select_related("user", "organisation")
+        .order_by("organisation__name", "user__last_name", "user__first_name")
+    )
+
+
+def change_key_worker(*, by: Actor, enrolment: Enrolment, membership: Membership) -> None:
+    """Make the person the patient's key worker, for the organisation they work for on the
+    team: escalations, reviews and contact alerts go to them from now."""
+    if not key_worker_candidates(enrolment).filter(pk=membership.pk).exists():
+        raise EnrolmentRefused(
+            "The key worker must use the care tracker at an organisation on the care team."
+        )
+
+    def change() -> None:
+        Enrolment.objects.filter(pk=enrolment.pk).update(
+            key_worker=membership.user, key_worker_organisation=membership.organisation
+        )
+
+    decide_then(
+        by,
+        enrolment.patient,
+        Purpose.CARE_TRACKER,
+        action=Action.CARE_TEAM_CHANGE,
+        obj=enrolment,
+        reason="key worker changed",
+        then=change,
+    )
+
+
+def end_enrolment(*, by: Actor, enrolment: Enrolment, reason: str) -> None:
+    """Take the patient off the care tracker: the record closes (it stays readable in the
+    audit trail and their practice's system) and open tasks are cancelled."""
+    if not reason.strip():
+        raise EnrolmentRefused("Say why the patient is leaving the care tracker.")
+    if by.membership.organisation.pk != enrolment.practice_id:
+        raise EnrolmentRefused("Only the patient's practice can end their enrolment.")
+
+    def end() -> None:
+        now = timezone.now()
+        ended = Enrolment.objects.filter(pk=enrolment.pk, ended_at__isnull=True).update(
+            ended_at=now, ended_by=by.user, end_reason=reason.strip()[:200]
+        )
+        if not ended:
+            raise EnrolmentRefused("The enrolment has ended already.")
+        for task in Task.objects.filter(enrolment=enrolment, status__in=Task.OPEN_STATUSES):
+            Task.objects.filter(pk=task.pk).update(status=Task.Status.CANCELLED, updated_at=now)
+            TaskEvent.objects.create(
+                task=task,
+                kind=TaskEvent.Kind.CANCELLED,
+                by=by.user,
+                organisation=by.membership.organisation,
+                note="The patient left the care tracker",
+            )
+            resolve_alerts(reference=task.public_id, kinds=TASK_ALERT_KINDS)
+
+    decide_then(
+        by,
+        enrolment.patient,
+        Purpose.CARE_TRACKER,
+        action=Action.CARE_DISCHARGE,
+        obj=enrolment,
+        reason=reason.strip()[:200],
+        then=end,
     )

@@ -27,7 +27,7 @@ THEN_AFTER = {
     Task.Kind.RAPID_RESPONSE: datetime.timedelta(minutes=30),
     Task.Kind.TASK: datetime.timedelta(hours=4),
 }
-_OPEN = [Task.Status.OFFERED, Task.Status.ACCEPTED, Task.Status.HANDED_BACK]
+_OPEN = Task.OPEN_STATUSES
 
 
 def due_for_escalation(now: datetime.datetime):

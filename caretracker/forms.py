@@ -5,8 +5,10 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from caretracker.models import CareTeamMember, Task
-from frontend.forms import NHSForm, NHSModelForm
+from caretracker.models import CareTeamMember, Encounter, Task
+from core.time import LONDON
+from frontend.forms import NHSDateField, NHSForm, NHSModelForm
+from practices.models import Membership
 
 
 class TaskForm(NHSForm):
@@ -97,3 +99,73 @@ def plan_form(model, *args, **kwargs):
         widgets={"review_due": forms.DateInput(attrs={"type": "date"})},
     )
     return form_class(*args, **kwargs)
+
+
+class HospitalStayForm(NHSForm):
+    """An admission or a discharge, logged by the hospital or by the care team that hears
+    of it."""
+
+    OUTCOMES = {
+        Encounter.Kind.ADMISSION: Encounter.Outcome.ADMITTED,
+        Encounter.Kind.DISCHARGE: Encounter.Outcome.DISCHARGED,
+    }
+
+    kind = forms.ChoiceField(
+        label="What happened",
+        choices=[(kind, kind.label) for kind in OUTCOMES],
+        widget=forms.RadioSelect,
+    )
+    on = NHSDateField(label="Date", help_text="For example, 27 3 2027.")
+    at = forms.TimeField(
+        label="Time (24-hour clock, optional)",
+        required=False,
+        input_formats=["%H:%M", "%H.%M", "%H%M"],
+        help_text="For example, 14:30",
+        widget=forms.TextInput(attrs={"class": "nhsuk-input--width-5", "inputmode": "numeric"}),
+    )
+    presenting_reason = forms.CharField(
+        label="Reason",
+        max_length=300,
+        help_text="Why they were admitted, or what the discharge plan is, in a few words",
+    )
+    notes = forms.CharField(
+        label="Ward, hospital and anything the team should know (optional)",
+        required=False,
+        widget=forms.Textarea,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        on = cleaned.get("on")
+        if on is not None and self.occurred_at() > timezone.now():
+            self.add_error("on", "The date cannot be in the future.")
+        return cleaned
+
+    def occurred_at(self) -> datetime.datetime:
+        at = self.cleaned_data.get("at") or datetime.time(0)
+        return datetime.datetime.combine(self.cleaned_data["on"], at, tzinfo=LONDON)
+
+    def outcome(self) -> str:
+        return self.OUTCOMES[self.cleaned_data["kind"]]
+
+
+class KeyWorkerForm(NHSForm):
+    membership = forms.ModelChoiceField(
+        label="New key worker", queryset=Membership.objects.none(), empty_label=None
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["membership"].queryset = candidates
+        self.fields["membership"].label_from_instance = lambda membership: (
+            f"{membership.user.get_full_name() or membership.user.username}, "
+            f"{membership.organisation.name} ({membership.get_role_display()})"
+        )
+
+
+class EndEnrolmentForm(NHSForm):
+    reason = forms.CharField(
+        label="Why is the patient leaving the care tracker?",
+        max_length=200,
+        help_text="For example: moved away, no longer needs co-ordinated care, died",
+    )

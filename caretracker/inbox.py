@@ -33,7 +33,7 @@ def _tasks(actor: Actor) -> QuerySet[Task]:
         Purpose.CARE_TRACKER,
         Task.objects.select_related(
             "enrolment__patient", "assigned_organisation", "from_organisation", "assigned_user"
-        ).filter(status__in=[Task.Status.OFFERED, Task.Status.ACCEPTED, Task.Status.HANDED_BACK]),
+        ).filter(status__in=Task.OPEN_STATUSES),
         via="enrolment__patient",
     )
 

@@ -195,6 +195,9 @@ class Task(models.Model):
         COMPLETED = "completed", "Completed"
         CANCELLED = "cancelled", "Cancelled"
 
+    # Still someone's to do.
+    OPEN_STATUSES = (Status.OFFERED, Status.ACCEPTED, Status.HANDED_BACK)
+
     class Escalation(models.IntegerChoices):
         NONE = 0, "Not escalated"
         KEY_WORKER = 1, "Escalated to the key worker"

@@ -1,73 +1,23 @@
-"""Enrolling a patient, keeping the care team, and the care and escalation plans' versions."""
+"""The care and escalation plans: the next version, and every version compared."""
 
 from uuid import UUID
 
 from django.contrib import messages
 from django.forms.models import model_to_dict
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from caretracker import enrolment as enrolling
-from caretracker.forms import EnrolForm, TeamMemberForm, plan_form
+from caretracker.forms import plan_form
 from caretracker.models import CarePlan, EscalationPlan
 from caretracker.plans import CONTENT, PlanConflict, history, save_plan
 from caretracker.views import enrolment_or_404
-from governance.access import Purpose, get_patient_or_404
 from governance.actions import Action
 from governance.audit import Actor
 from governance.decorators import staff_view
 from governance.permissions import Perm
 
 MODELS = {"care": CarePlan, "escalation": EscalationPlan}
-
-
-@staff_view(Perm.MANAGE_CARE_PLANS)
-@require_http_methods(["GET", "POST"])
-def enrol(request: HttpRequest, patient_id: UUID) -> HttpResponse:
-    """The patient's practice enrols them, with their consent."""
-    actor = Actor.from_request(request)
-    patient = get_patient_or_404(actor, patient_id, Purpose.CARE_TRACKER, action=Action.CARE_VIEW)
-    if patient.registered_practice_id != actor.membership.organisation_id:
-        raise Http404("Only the patient's practice enrols them.")
-    form = EnrolForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            enrolment = enrolling.enrol(
-                by=actor,
-                patient=patient,
-                care_home=form.cleaned_data["care_home"],
-                role=form.cleaned_data["role"],
-            )
-        except enrolling.EnrolmentRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            messages.success(request, "Enrolled. You are their key worker.")
-            return redirect("caretracker:record", enrolment_id=enrolment.public_id)
-    return render(request, "caretracker/enrol.html", {"form": form, "patient": patient})
-
-
-@staff_view(Perm.MANAGE_CARE_PLANS)
-@require_http_methods(["GET", "POST"])
-def team_add(request: HttpRequest, enrolment_id: UUID) -> HttpResponse:
-    actor = Actor.from_request(request)
-    enrolment = enrolment_or_404(actor, enrolment_id, Action.CARE_VIEW)
-    form = TeamMemberForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            enrolling.add_to_team(
-                by=actor,
-                enrolment=enrolment,
-                organisation=form.cleaned_data["ods_code"],
-                role=form.cleaned_data["role"],
-            )
-        except enrolling.EnrolmentRefused as refusal:
-            form.add_error(None, str(refusal))
-        else:
-            messages.success(request, "Added to the care team.")
-            return redirect("caretracker:record", enrolment_id=enrolment.public_id)
-    context = {"form": form, "enrolment": enrolment, "patient": enrolment.patient}
-    return render(request, "caretracker/team_add.html", context)
 
 
 @staff_view(Perm.MANAGE_CARE_PLANS)

@@ -50,7 +50,7 @@ def care_summary(actor: Actor, patient: Patient) -> CareSummary | None:
     if not decide(actor, patient, Purpose.CARE_TRACKER, action=Action.CARE_VIEW, obj=enrolment):
         return None
     now = timezone.now()
-    open_statuses = [Task.Status.OFFERED, Task.Status.ACCEPTED, Task.Status.HANDED_BACK]
+    open_statuses = Task.OPEN_STATUSES
     counts = Task.objects.filter(enrolment=enrolment, status__in=open_statuses).aggregate(
         open=Count("pk"), overdue=Count("pk", filter=Q(due_at__lt=now))
     )

@@ -1,14 +1,18 @@
-"""The care tracker's pages: a patient's care record with their timeline, and caseloads
-(a care home's residents, a key worker's patients)."""
+"""The care tracker's pages: a patient's care record with their timeline, an admission or
+discharge logged onto it, and caseloads (a care home's residents, a key worker's
+patients)."""
 
 from uuid import UUID
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from caretracker.caseload import caseload_rows
+from caretracker.encounters import EncounterRefused, log_encounter
+from caretracker.forms import HospitalStayForm
 from caretracker.models import Enrolment
 from caretracker.summaries import care_summary
 from caretracker.timeline import timeline_page
@@ -73,3 +77,31 @@ def caseload(request: HttpRequest) -> HttpResponse:
         actor, Purpose.CARE_TRACKER, action=Action.CARE_CASELOAD, patients=[r.patient for r in rows]
     )
     return render(request, "caretracker/caseload.html", {"rows": rows})
+
+
+@staff_view(Perm.USE_CARE_TRACKER)
+@require_http_methods(["GET", "POST"])
+def hospital_stay(request: HttpRequest, enrolment_id: UUID) -> HttpResponse:
+    """A hospital admission or discharge, logged by the hospital or by the care team."""
+    actor = Actor.from_request(request)
+    enrolment = enrolment_or_404(actor, enrolment_id, Action.CARE_VIEW)
+    form = HospitalStayForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            log_encounter(
+                by=actor,
+                patient=enrolment.patient,
+                kind=form.cleaned_data["kind"],
+                occurred_at=form.occurred_at(),
+                presenting_reason=form.cleaned_data["presenting_reason"],
+                outcome=form.outcome(),
+                notes=form.cleaned_data["notes"],
+                purpose=Purpose.CARE_TRACKER,
+            )
+        except EncounterRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, "Logged on the timeline.")
+            return redirect("caretracker:record", enrolment_id=enrolment.public_id)
+    context = {"form": form, "enrolment": enrolment, "patient": enrolment.patient}
+    return render(request, "caretracker/hospital_stay.html", context)

@@ -164,7 +164,14 @@ MATRIX: dict[str, dict] = {
     # Enrolling: the patient's own practice. Plans and team: whoever keeps care plans and
     # may see the care record; every version of a plan: whoever may see the record.
     "caretracker:enrol": roles(CL, CC, scopes={OWN}),
+    "caretracker:team": roles(CL, CC, scopes={OWN, SHARED}),
     "caretracker:team_add": roles(CL, CC, scopes={OWN, SHARED}),
+    "caretracker:end": roles(CL, CC, scopes={OWN}),  # the patient's own practice
+    # Admissions and discharges: anyone who may see the care record.
+    "caretracker:hospital_stay": {
+        **roles(CL, CC, scopes={OWN, SHARED}),
+        **roles(UC, HC, scopes={SHARED}),
+    },
     "caretracker:care_plan": roles(CL, CC, scopes={OWN, SHARED}),
     "caretracker:escalation_plan": roles(CL, CC, scopes={OWN, SHARED}),
     "caretracker:care_plan_history": {
