@@ -127,10 +127,6 @@ class Appointments:
     def __bool__(self) -> bool:
         return bool(self.upcoming or self.recent)
 
-    @property
-    def bookings(self) -> list[Booking]:
-        return [*self.upcoming, *self.recent]
-
 
 def patient_appointments(actor: Actor, patient, *, shown: int = 10) -> Appointments:
     """The patient's appointments the actor may see, at any practice, not cancelled: up to

@@ -21,7 +21,6 @@ from governance.audit import Actor
 from governance.decorators import staff_view
 from governance.forms import FindPatientForm
 from governance.permissions import Perm
-from writeback.selectors import attach_write_back
 
 _FINDING = ("nhs_number", "family_name", "date_of_birth_day")
 
@@ -47,7 +46,6 @@ def patient(request: HttpRequest, patient_id: UUID) -> HttpResponse:
     appointments = patient_appointments(actor, found)
     if appointments:
         audit_listing(actor, Purpose.BOOK, action=Action.BOOKING_LIST, patients=[found])
-    attach_write_back(appointments.bookings)
     context = {
         "patient": found,
         "appointments": appointments,

@@ -30,7 +30,6 @@ from governance.selectors import current_consents
 from patient_record import services
 from patient_record.forms import PatientForm
 from patient_record.selectors import registered_patients
-from writeback.selectors import attach_write_back
 
 PAGE_SIZE = 25
 
@@ -74,7 +73,6 @@ def patient_detail(request: HttpRequest, patient_id: UUID) -> HttpResponse:
     appointments = patient_appointments(actor, patient)
     if appointments:
         audit_listing(actor, Purpose.BOOK, action=Action.BOOKING_LIST, patients=[patient])
-    attach_write_back(appointments.bookings)
     summary = care_summary(actor, patient) if Perm.USE_CARE_TRACKER in perms else None
     context = {
         "patient": patient,
