@@ -78,8 +78,9 @@ class SlotRow:
     """One slot as the viewer sees it.
 
     `state` is the slot's status, or for a free slot "past", "embargoed" (bookable by the
-    viewer from `opens_at`) or "closed" (past the cut-off). `booking` is the live booking,
-    given only to the organisation that made it and the practice that owns the slot.
+    viewer from `opens_at`), "closed" (past the cut-off) or "reserved" (kept for NHS 111).
+    `booking` is the live booking, given only to the organisation that made it and the
+    practice that owns the slot.
     """
 
     slot: Slot
@@ -171,9 +172,17 @@ def practice_diary(*, actor: Actor, window: Window) -> list[DiaryDay]:
         row = SessionRow(session, stored.describe_rules(session.rules.all()))
         for slot in session.slots.all():
             booking = slot.live_bookings[0] if slot.live_bookings else None
-            row.slots.append(SlotRow(slot, slot.status, booking))
+            row.slots.append(SlotRow(slot, _own_state(slot), booking))
         rows.append(row)
     return _by_day(window, rows)
+
+
+RESERVED = "reserved"
+
+
+def _own_state(slot: Slot) -> str:
+    """A slot's state as its own practice sees it: a free one may be kept for NHS 111."""
+    return RESERVED if slot.status == Slot.Status.FREE and slot.reserved_for else slot.status
 
 
 _RELEASED = {
@@ -231,7 +240,10 @@ def pooled_diary(
             starts_at__gte=window.start,
             starts_at__lt=window.end,
         ),
-        Slot.objects.filter(_RELEASED.get(audience, Q())).exclude(status=Slot.Status.WITHDRAWN),
+        # Slots kept for NHS 111 show to everyone who pools them, bookable or not.
+        Slot.objects.filter(_RELEASED.get(audience, Q()) | ~Q(reserved_for="")).exclude(
+            status=Slot.Status.WITHDRAWN
+        ),
     )
     searcher = stored.searcher_for(organisation)
     now = timezone.now()
@@ -254,10 +266,16 @@ def _as_seen_by(slot, session, rules, organisation, searcher, now) -> SlotRow | 
         if booking and organisation.pk not in (booking.booking_organisation_id, slot.practice_id):
             booking = None
         return SlotRow(slot, slot.status, booking)
-    facts = stored.slot_facts(start=slot.start, practice_ods=session.practice.ods_code, rules=rules)
+    facts = stored.slot_facts(
+        start=slot.start,
+        practice_ods=session.practice.ods_code,
+        rules=stored.rules_for(slot, rules),
+    )
     verdict = decisions.may_see(facts, searcher, now)
     if verdict.allowed:
         return SlotRow(slot, Slot.Status.FREE)
+    if slot.reserved_for and verdict.code != Code.IN_THE_PAST:
+        return SlotRow(slot, RESERVED)
     match verdict.code:
         case Code.IN_THE_PAST:
             return SlotRow(slot, "past")
@@ -295,7 +313,7 @@ def patients_shown(rows: list[SlotRow]) -> list:
 def session_rows(session: Session) -> list[SlotRow]:
     """A loaded session's slots with the live booking in each."""
     return [
-        SlotRow(slot, slot.status, slot.live_bookings[0] if slot.live_bookings else None)
+        SlotRow(slot, _own_state(slot), slot.live_bookings[0] if slot.live_bookings else None)
         for slot in session.slots.all()
     ]
 

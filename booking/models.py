@@ -186,6 +186,14 @@ class Slot(models.Model):
         default=False, help_text="Some rule names ODS codes or organisation types: check it."
     )
     blocked_reason = models.CharField(max_length=200, blank=True)
+    reserved_for = models.CharField(
+        max_length=20,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="An organisation type (nhs-111) the slot is kept for, whatever the session's "
+        "rules say: the daily reservation for NHS 111 direct booking",
+    )
     external_id = models.CharField(max_length=100, blank=True)
     # Set by slot import when the practice system stops offering an imported slot.
     vanished_at = models.DateTimeField(null=True, blank=True)
@@ -237,6 +245,25 @@ class Slot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.start:%Y-%m-%d %H:%M} at {self.practice_id}"
+
+
+class Nhs111Reservation(models.Model):
+    """How many of its slots a practice keeps each day for NHS 111 to book directly. The GP
+    contract asks for at least one a day for every 3,000 registered patients; a scheduled
+    job keeps that many reserved on each of the coming days (`booking.nhs111`)."""
+
+    practice = models.OneToOneField(
+        "practices.Organisation", on_delete=models.CASCADE, related_name="nhs111_reservation"
+    )
+    list_size = models.PositiveIntegerField(help_text="Registered patients")
+    slots_per_day = models.PositiveSmallIntegerField()
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.slots_per_day} a day for NHS 111"
 
 
 class Booking(models.Model):

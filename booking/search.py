@@ -90,6 +90,7 @@ class FreeSlot:
     slot_type: str
     restricted: bool
     session_id: int | None
+    reserved_for: str = ""
 
     @property
     def clinician_id(self) -> uuid.UUID | None:
@@ -114,6 +115,7 @@ _FREE_SLOT_COLUMNS = (
     "slot_type",
     "restricted",
     "session_id",
+    "reserved_for",
     "practice_id",
     "practice__ods_code",
     "practice__name",
@@ -130,8 +132,9 @@ _FREE_SLOT_COLUMNS = (
 
 def _free_slot(row: tuple) -> FreeSlot:
     (pk, public_id, start, end, role, channel, slot_type, restricted, session_id) = row[:9]
-    (practice_id, ods_code, practice_name, site_id, site_name, postcode) = row[9:15]
-    clinician_id, title, given_name, family_name, gender = row[15:]
+    reserved_for = row[9]
+    (practice_id, ods_code, practice_name, site_id, site_name, postcode) = row[10:16]
+    clinician_id, title, given_name, family_name, gender = row[16:]
     return FreeSlot(
         pk=pk,
         public_id=public_id,
@@ -147,18 +150,21 @@ def _free_slot(row: tuple) -> FreeSlot:
         slot_type=slot_type,
         restricted=restricted,
         session_id=session_id,
+        reserved_for=reserved_for,
     )
 
 
 def _visible_to(organisation: Organisation, slots: list[FreeSlot], now) -> list[FreeSlot]:
     """Drop the restricted slots (named ODS codes, organisation types) the searcher may not
     see: their rules in one query, not one for each such slot."""
-    sessions = {s.session_id for s in slots if s.restricted}
-    if not sessions:
+    sessions = {s.session_id for s in slots if s.restricted and not s.reserved_for}
+    if not any(s.restricted for s in slots):
         return slots
     sees = stored.seen_by(organisation, now, stored.rules_of(sessions))
     return [
-        s for s in slots if not s.restricted or sees(s.start, s.session_id, s.practice.ods_code)
+        s
+        for s in slots
+        if not s.restricted or sees(s.start, s.session_id, s.practice.ods_code, s.reserved_for)
     ]
 
 
@@ -211,7 +217,8 @@ def _page_rows_orm(page: _Page, after: tuple[datetime.datetime, int] | None) -> 
 # two equal over every filter.
 _PAGE_SQL = """
 SELECT s.id, s.public_id, s.start, s."end", s.practitioner_role, s.delivery_channel,
-       s.slot_type, s.restricted, s.session_id, s.practice_id, p.ods_code, p.name,
+       s.slot_type, s.restricted, s.session_id, s.reserved_for, s.practice_id, p.ods_code,
+       p.name,
        site.public_id, site.name, site.postcode,
        c.public_id, c.title, c.given_name, c.family_name, c.gender
 FROM booking_slot s

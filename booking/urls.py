@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from booking.views import book, bookings, diary, lists, search, sessions
+from booking.views import book, bookings, diary, lists, nhs111, search, sessions
 
 app_name = "booking"
 
@@ -26,6 +26,7 @@ urlpatterns = [
     # Practice staff: their own sessions, diary and the bookings into them.
     path("practice/", diary.practice_diary, name="practice_diary"),
     path("practice/bookings/", lists.practice_bookings, name="practice_bookings"),
+    path("practice/nhs-111/", nhs111.reservation, name="nhs111_reservation"),
     path("sessions/new/", sessions.session_publish, name="session_publish"),
     path("sessions/<uuid:session_id>/", sessions.session_detail, name="session"),
     path("sessions/<uuid:session_id>/rules/", sessions.session_rules, name="session_rules"),

@@ -47,6 +47,11 @@ app.conf.beat_schedule = {
         "task": "booking.record_unused_releases",
         "schedule": crontab(minute="*/5"),
     },
+    # Each practice's daily slots for NHS 111 direct booking, kept for the coming week.
+    "keep-nhs111-reservations": {
+        "task": "booking.keep_nhs111_reservations",
+        "schedule": crontab(minute="*/15"),
+    },
     # Care tasks not accepted in time, or overdue: to the key worker, then the team's lead.
     "escalate-care-tasks": {
         "task": "caretracker.escalate_tasks",

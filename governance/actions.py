@@ -72,7 +72,9 @@ class Action(models.TextChoices):
     API_TOKEN_ROTATE = "api-token.rotate", "Replaced an API token"
     # Unused capacity handed on.
     SLOT_RELEASE_UNUSED = "slot.release-unused", "Released a session's free slots to urgent care"
-    SLOT_RESERVE_111 = "slot.reserve-111", "Reserved slots for NHS 111 direct booking"
+    SLOT_RESERVE_111 = "slot.reserve-111", "Reserved a slot for NHS 111 direct booking"
+    SLOT_UNRESERVE_111 = "slot.unreserve-111", "Gave a slot reserved for NHS 111 back"
+    RESERVATION_111_SET = "reservation-111.set", "Set the slots kept each day for NHS 111"
     # The care diary: urgent care, out-of-hours and NHS 111.
     CARE_DIARY_FIND = "care-diary.find", "Searched for a patient in the care diary"
     CARE_DIARY_PATIENT = "care-diary.patient", "Opened the patient in the care diary"

@@ -79,6 +79,26 @@ def as_release(row: ReleaseRule) -> terms.Release:
     )
 
 
+# A slot reserved for an organisation type (the daily NHS 111 reservation) is released by
+# its reservation, not its session's rules: to urgent care services of that type only,
+# from now until it starts.
+def reserved_rules(organisation_type: str) -> list[ReleaseRule]:
+    return [
+        ReleaseRule(
+            audience=Audience.URGENT_CARE,
+            opens=ReleaseRule.Opens.PUBLISHED,
+            cut_off_minutes=0,
+            ods_codes=[],
+            organisation_types=[organisation_type],
+        )
+    ]
+
+
+def rules_for(slot: Slot, session_rules: Iterable[ReleaseRule]) -> list[ReleaseRule]:
+    """The rules a slot is released by: its reservation's, or its session's."""
+    return reserved_rules(slot.reserved_for) if slot.reserved_for else list(session_rules)
+
+
 def slot_facts(
     *,
     start: datetime.datetime,
@@ -208,7 +228,7 @@ def check_booking(
 ) -> terms.Verdict:
     """May `organisation` book the stored slot now, quotas counted? `rules`: the session's,
     if already read."""
-    rules = rules_of([session.pk]) if rules is None else rules
+    rules = rules_for(slot, rules_of([session.pk]) if rules is None else rules)
     facts = slot_facts(
         start=slot.start,
         practice_ods=slot.practice.ods_code,
@@ -226,20 +246,28 @@ def check_booking(
 
 def seen_by(
     organisation: Organisation, now: datetime.datetime, rules: Iterable[ReleaseRule]
-) -> Callable[[datetime.datetime, int, str], bool]:
+) -> Callable[..., bool]:
     """May this organisation see these sessions' slots in search, now? For a page of search:
     each session's rules become releases once. The answer takes a slot's start, its
-    session's id and its practice's ODS code."""
+    session's id, its practice's ODS code and what it is reserved for, if anything."""
     searcher = searcher_for(organisation)
     by_session: dict[int, list[terms.Release]] = {}
     for row in rules:
         by_session.setdefault(row.session_id, []).append(as_release(row))
     releases = {session: tuple(found) for session, found in by_session.items()}
 
-    def sees(start: datetime.datetime, session_id: int, practice_ods: str) -> bool:
-        slot = terms.SlotFacts(
-            start=start, practice_ods=practice_ods, rules=releases.get(session_id, ())
-        )
+    reserved: dict[str, tuple[terms.Release, ...]] = {}
+
+    def sees(
+        start: datetime.datetime, session_id: int, practice_ods: str, reserved_for: str = ""
+    ) -> bool:
+        if reserved_for:
+            if reserved_for not in reserved:
+                reserved[reserved_for] = tuple(map(as_release, reserved_rules(reserved_for)))
+            rules = reserved[reserved_for]
+        else:
+            rules = releases.get(session_id, ())
+        slot = terms.SlotFacts(start=start, practice_ods=practice_ods, rules=rules)
         return decisions.may_see(slot, searcher, now).allowed
 
     return sees

@@ -160,8 +160,9 @@ def set_release_rules(*, by: Actor, session: Session, rules: tuple[RuleSpec, ...
     session.rules.all().delete()
     rule_rows = ReleaseRule.objects.bulk_create(rule_rows)
     slots = list(session.slots.all())
-    for slot in slots:
-        for name, value in stored.release_columns(rule_rows, slot.start).items():
+    for slot in slots:  # a slot kept for NHS 111 keeps its reservation's windows
+        columns = stored.release_columns(stored.rules_for(slot, rule_rows), slot.start)
+        for name, value in columns.items():
             setattr(slot, name, value)
     Slot.objects.bulk_update(slots, list(stored.RELEASE_COLUMNS))
     record_event(

@@ -32,6 +32,7 @@ _SLOT_TAGS = {
     "past": ("Not booked", "nhsuk-tag--white"),
     "embargoed": ("Not open yet", "nhsuk-tag--yellow"),
     "closed": ("Closed", "nhsuk-tag--grey"),
+    "reserved": ("Kept for NHS 111", "nhsuk-tag--purple"),
 }
 _BOOKING_TAGS = {
     Booking.Status.BOOKED: "nhsuk-tag--blue",

@@ -134,6 +134,7 @@ MATRIX: dict[str, dict] = {
     "booking:booking_attendance": roles(PM, PR, CL, HM, HR, UC, scopes={OWN}),
     "booking:practice_diary": roles(PM, PR),
     "booking:practice_bookings": roles(PM, PR),
+    "booking:nhs111_reservation": roles(PM, PR),
     "booking:session_publish": roles(PM, PR),
     "booking:session": roles(PM, PR, scopes={OWN}),
     "booking:session_rules": roles(PM, PR, scopes={OWN}),
