@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from booking import nhs111
 from booking.errors import SlotNotBookable
-from booking.models import Audience, Slot
+from booking.models import Audience
 from booking.search import free_slots_for
 from booking.services import bookings, sessions
 from booking.services.sessions import RuleSpec
