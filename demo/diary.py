@@ -8,6 +8,7 @@ import random
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from booking import nhs111
 from booking.errors import BookingError
 from booking.models import Audience, DeliveryChannel, ReleaseRule, Slot
 from booking.services.bookings import book_slot
@@ -139,6 +140,15 @@ def load_diary(
                 weeks=2,
                 rules=rules,
             )
+        # Lists of 4,000 to 9,000 patients: two or three slots a day kept for NHS 111.
+        list_size = 4_000 + 1_000 * index
+        nhs111.set_reservation(
+            by=actor,
+            practice=practice,
+            list_size=list_size,
+            slots_per_day=nhs111.contract_minimum(list_size),
+        )
+    nhs111.keep_reservations()
     _book_some(organisations, users, rng)
 
 
@@ -169,6 +179,7 @@ def _book_some(organisations: dict[str, Organisation], users: dict, rng: random.
             _try(hub, slot, rng.choice(patients), rng.choice(descriptions))
     urgent = Slot.objects.filter(
         status=Slot.Status.FREE,
+        reserved_for="",  # kept for NHS 111
         urgent_care_opens_at__lte=timezone.now(),
         urgent_care_closes_at__gt=timezone.now(),
     ).order_by("start")[:4]

@@ -113,6 +113,7 @@ def test_the_demo_diary_has_two_weeks_of_sessions_some_booked(demo):
     assert span >= datetime.timedelta(days=12)
     assert Booking.objects.filter(channel="hub").count() > 20
     assert Booking.objects.filter(channel="a-and-e").exists()
+    assert slots.filter(reserved_for="nhs-111").count() >= 10  # a week of NHS 111 slots
     assert slots.filter(hub_opens_at__isnull=True, urgent_care_opens_at__isnull=False).exists()
     assert slots.filter(
         hub_opens_at__isnull=True, urgent_care_opens_at__isnull=True, online_opens_at__isnull=False
