@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from booking.models import Audience, Booking, DeliveryChannel
 from booking.services.sessions import RuleSpec, publish_sessions
+from core.time import london_day_start
 from governance.models import Scope
 from practices.models import Clinician
 from tests.factories import ClinicianFactory, SiteFactory
@@ -139,9 +140,12 @@ def test_hub_books_cancels_rebooks_and_marks_dna_by_keyboard(
     assert timezone.localtime(moved.start).time() == datetime.time(19, 0)
 
     # The appointment time comes; the patient does not.
-    Booking.objects.filter(pk=moved.pk).update(
-        start=timezone.now() - datetime.timedelta(minutes=20)
+    # (Today's, so the practice's list from today shows it, even just after midnight.)
+    started = max(
+        timezone.now() - datetime.timedelta(minutes=20),
+        london_day_start(timezone.localdate()) + datetime.timedelta(seconds=1),
     )
+    Booking.objects.filter(pk=moved.pk).update(start=started)
     follow(page, "View, cancel or move this appointment")
     follow(page, "Mark as did not attend")
     assert "Marked as did not attend" in page.inner_text("main")
