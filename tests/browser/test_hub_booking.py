@@ -18,24 +18,36 @@ from tests.governance.helpers import actor_for, agreement
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+# What pressing Enter acts on: tab_to stops only at these, never at a container that happens
+# to hold the words.
+_ACTIONABLE = "['A', 'BUTTON', 'INPUT', 'SELECT', 'TEXTAREA', 'SUMMARY'].includes(el.tagName)"
+
+
 def tab_to(page, wanted: str, *, exact: bool = False, limit: int = 200) -> None:
-    """Press Tab until the focused element's text or id contains (or is) `wanted`."""
+    """Press Tab until the focused control's text or id contains (or is) `wanted`."""
     for _ in range(limit):
         page.keyboard.press("Tab")
-        focused = page.evaluate(
-            "[(document.activeElement.textContent || '').replace(/\\s+/g, ' '),"
-            " document.activeElement.id || '']"
+        actionable, text, id_ = page.evaluate(
+            f"(el => [{_ACTIONABLE}, (el.textContent || '').replace(/\\s+/g, ' '), el.id || ''])"
+            "(document.activeElement)"
         )
-        if any(value.strip() == wanted if exact else wanted in value for value in focused):
+        if actionable and any(
+            value.strip() == wanted if exact else wanted in value for value in (text, id_)
+        ):
             return
     raise AssertionError(f"Tab never reached {wanted!r}")
 
 
 def follow(page, wanted: str, *, exact: bool = False) -> None:
-    """Tab to a link or button and press Enter, waiting for the next page."""
+    """Tab to a link or button and press Enter, waiting for the next page. If none comes,
+    say what had the focus and where, rather than only that time ran out."""
     tab_to(page, wanted, exact=exact)
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    focused = page.evaluate("document.activeElement.outerHTML")
+    try:
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+    except Exception as error:
+        raise AssertionError(f"Enter on {focused[:300]!r} at {page.url} went nowhere") from error
 
 
 def sign_in(page, url: str, username: str) -> None:
