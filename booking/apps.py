@@ -7,7 +7,9 @@ class BookingConfig(AppConfig):
     name = "booking"
 
     def ready(self) -> None:
+        from booking import changes, patient_messages
         from booking.relationships import APPOINTMENT
         from governance.access import register_source
 
         register_source(APPOINTMENT)
+        changes.subscribe(patient_messages.tell_the_patient)
