@@ -3,7 +3,8 @@
 many it keeps a day (`Nhs111Reservation`); a scheduled job keeps that many of its free
 slots reserved on each of the coming days, choosing them spread across the day. A reserved
 slot is released by its reservation, not its session's rules (`stored.rules_for`): to NHS
-111 only, until it starts, and its own practice may still book it. Each reservation, and
+111, and to every urgent care service once it is two hours away and still free; its own
+practice may always book it. Each reservation, and
 each slot given back when the number goes down, is audited as a release."""
 
 import datetime

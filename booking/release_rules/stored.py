@@ -80,8 +80,12 @@ def as_release(row: ReleaseRule) -> terms.Release:
 
 
 # A slot reserved for an organisation type (the daily NHS 111 reservation) is released by
-# its reservation, not its session's rules: to urgent care services of that type only,
-# from now until it starts.
+# its reservation, not its session's rules: to urgent care services of that type from now,
+# and, still free this long before it starts, to every urgent care service, so that an
+# unused reservation is not wasted.
+RESERVATION_HANDED_ON_MINUTES = 120
+
+
 def reserved_rules(organisation_type: str) -> list[ReleaseRule]:
     return [
         ReleaseRule(
@@ -90,7 +94,15 @@ def reserved_rules(organisation_type: str) -> list[ReleaseRule]:
             cut_off_minutes=0,
             ods_codes=[],
             organisation_types=[organisation_type],
-        )
+        ),
+        ReleaseRule(
+            audience=Audience.URGENT_CARE,
+            opens=ReleaseRule.Opens.BEFORE_START,
+            opens_minutes_before=RESERVATION_HANDED_ON_MINUTES,
+            cut_off_minutes=0,
+            ods_codes=[],
+            organisation_types=[],
+        ),
     ]
 
 

@@ -191,3 +191,25 @@ def test_slots_about_to_start_are_not_taken_for_a_reservation(practice_manager_a
     assert nhs111.keep_reservations(now=ten_minutes_before) == 4
     starts = [timezone.localtime(slot.start).time() for slot in _reserved(session)]
     assert starts[0] == datetime.time(19, 0)  # 6:30pm and 6:45pm are too soon
+
+
+def test_an_unused_reservation_goes_to_every_urgent_care_service_two_hours_before(
+    practice_manager_a, session, ooh_clinician, hub_receptionist, hub_books_for_a
+):
+    _keep(practice_manager_a, per_day=1)
+    (reserved,) = _reserved(session)
+    three_hours_before = reserved.start - datetime.timedelta(hours=3)
+    two_hours_before = reserved.start - datetime.timedelta(hours=2)
+    ooh = actor_for(ooh_clinician)
+    assert not _may_book(ooh, reserved, three_hours_before)
+    assert _may_book(ooh, reserved, two_hours_before)
+    assert not _may_book(actor_for(hub_receptionist), reserved, two_hours_before)
+
+
+def _may_book(actor, slot, now) -> bool:
+    from booking.release_rules import stored
+
+    verdict = stored.check_booking(
+        slot=slot, session=slot.session, organisation=actor.membership.organisation, now=now
+    )
+    return verdict.allowed
