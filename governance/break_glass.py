@@ -14,13 +14,12 @@ from governance.access.purposes import Basis
 from governance.actions import Action
 from governance.alerts import create_alert
 from governance.audit import Actor, record_event
+from governance.exceptional import patient_to_open
 from governance.models import (
     Alert,
     BreakGlass,
 )
 from governance.permissions import Perm, has_org_permission
-from patients.nhs_number import normalise_nhs_number
-from patients.selectors import patient_with_nhs_number
 from practices.models import Organisation
 
 BREAK_GLASS_MINUTES = getattr(settings, "BREAK_GLASS_MINUTES", 60)
@@ -89,23 +88,7 @@ def break_glass(
         raise ValidationError({"reason_code": "Choose why you need access."})
     if len(reason.strip()) < 10:
         raise ValidationError({"reason": "Say in a sentence why you need to see this record."})
-    patient = patient_with_nhs_number(normalise_nhs_number(nhs_number))
-    if patient is None:
-        record_event(
-            actor=by, action=Action.BREAK_GLASS, outcome="denied", reason="no such patient"
-        )
-        raise ValidationError({"nhs_number": "No patient in Hub Diary has this NHS number."})
-    if patient.is_sensitive:
-        record_event(
-            actor=by,
-            action=Action.BREAK_GLASS,
-            patient=patient,
-            outcome="denied",
-            reason="sensitive record",
-        )
-        raise ValidationError(
-            "This record is held only by the patient's own practice. Contact the practice directly."
-        )
+    patient = patient_to_open(by=by, nhs_number=nhs_number, action=Action.BREAK_GLASS)
     now = timezone.now()
     with transaction.atomic():
         event = BreakGlass.objects.create(

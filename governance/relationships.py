@@ -12,9 +12,9 @@ from governance.access.purposes import Basis
 from governance.actions import Action
 from governance.alerts import raise_alert
 from governance.audit import Actor, record_event
+from governance.exceptional import patient_to_open
 from governance.models import Alert, Relationship
 from governance.permissions import Perm
-from patients.selectors import patient_with_nhs_number
 
 CLAIM_HOURS = 24
 
@@ -33,23 +33,7 @@ def claim_relationship(*, by: Actor, nhs_number: str, reason: str) -> Relationsh
     organisation = _organisation_for(by, Perm.BREAK_GLASS)
     if len(reason.strip()) < 10:
         raise ValidationError({"reason": "Say in a sentence how you are caring for the patient."})
-    patient = patient_with_nhs_number(nhs_number)
-    if patient is None:
-        record_event(
-            actor=by, action=Action.RELATIONSHIP_CLAIM, outcome="denied", reason="no such patient"
-        )
-        raise ValidationError({"nhs_number": "No patient in Hub Diary has this NHS number."})
-    if patient.is_sensitive:
-        record_event(
-            actor=by,
-            action=Action.RELATIONSHIP_CLAIM,
-            patient=patient,
-            outcome="denied",
-            reason="sensitive record",
-        )
-        raise ValidationError(
-            "This record is held only by the patient's own practice. Contact the practice directly."
-        )
+    patient = patient_to_open(by=by, nhs_number=nhs_number, action=Action.RELATIONSHIP_CLAIM)
     now = timezone.now()
     with transaction.atomic():
         relationship = Relationship.objects.create(
