@@ -73,6 +73,18 @@ def short_day_and_time(instant: datetime) -> str:
     return f"{weekday} {local.day} {month}, {clock(local.time())}"
 
 
+def date_and_time(instant: datetime, *, long: bool = False, seconds: bool = False) -> str:
+    """4 Dec 2026, 7:06am (4 December 2026 when `long`; 7:06:09am to the second, for the
+    audit trail), in London time."""
+    local = to_london(instant)
+    month = _MONTHS[local.month - 1]
+    when = clock(local.time())
+    if seconds:
+        hour = local.hour % 12 or 12
+        when = f"{hour}:{local.minute:02d}:{local.second:02d}{'am' if local.hour < 12 else 'pm'}"
+    return f"{local.day} {month if long else month[:3]} {local.year}, {when}"
+
+
 def long_date(day: date) -> str:
     """Thursday 2 April 2026."""
     return f"{_WEEKDAYS[day.weekday()]} {day.day} {_MONTHS[day.month - 1]} {day.year}"

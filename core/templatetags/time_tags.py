@@ -10,3 +10,8 @@ register = template.Library()
 register.filter("clock", time.clock)
 register.filter("day_and_time", time.day_and_time)
 register.filter("short_day_and_time", time.short_day_and_time)
+register.filter("date_and_time", time.date_and_time)
+register.filter("long_date_and_time", lambda instant: time.date_and_time(instant, long=True))
+register.filter(
+    "date_and_time_to_the_second", lambda instant: time.date_and_time(instant, seconds=True)
+)
