@@ -119,4 +119,5 @@ def confirmation(request: HttpRequest, booking_id: UUID) -> HttpResponse:
     booking = diaries.get_booking_for_or_404(
         actor=Actor.from_request(request), public_id=booking_id
     )
-    return render(request, "booking/confirmation.html", {"booking": booking})
+    context = {"booking": booking, "moved": request.GET.get("moved") == "1"}
+    return render(request, "booking/confirmation.html", context)

@@ -6,6 +6,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -177,7 +178,8 @@ def booking_rebook(request: HttpRequest, booking_id: UUID) -> HttpResponse:
             form.add_error(None, _message(error))
         else:
             messages.success(request, "Appointment moved. The old slot is free again.")
-            return redirect("booking:confirmation", booking_id=moved.public_id)
+            confirmation = reverse("booking:confirmation", kwargs={"booking_id": moved.public_id})
+            return redirect(f"{confirmation}?moved=1")
     context = {
         "booking": booking,
         "slot": new_slot,

@@ -251,6 +251,8 @@ def test_organisations_with_no_part_in_a_booking_cannot_see_it(
 def test_cancelling_needs_a_reason_and_frees_the_slot(client_for, hub_receptionist, booking):
     client = client_for(hub_receptionist)
     url = reverse("booking:booking_cancel", args=[booking.public_id])
+    keep = reverse("booking:booking", args=[booking.public_id])
+    assert f'href="{keep}">No, keep the appointment' in client.get(url).content.decode()
     refused = client.post(url, {"version": booking.version, "reason": ""})
     assert b"Enter a reason for cancelling" in refused.content
     done = client.post(url, {"version": booking.version, "reason": "Feeling better"})
@@ -289,7 +291,9 @@ def test_rebooking_searches_again_and_moves_in_one_step(
         url, {"slot": slots_b[3].public_id, "version": booking.version, "reason": "Later please"}
     )
     new = Booking.objects.get(slot=slots_b[3])
-    assert moved["Location"] == reverse("booking:confirmation", args=[new.public_id])
+    assert moved["Location"] == reverse("booking:confirmation", args=[new.public_id]) + "?moved=1"
+    page = client.get(moved["Location"]).content.decode()
+    assert "<title>Appointment moved" in page and "Appointment booked" not in page
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CANCELLED
     assert new.description == "Review"

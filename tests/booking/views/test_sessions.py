@@ -350,3 +350,17 @@ def test_the_practice_bookings_list_query_count_does_not_grow_with_bookings_or_b
         )
     assert Booking.objects.count() == 6
     assert _queries(client, url) == few
+
+
+def test_a_booked_slot_shows_the_appointments_state_once(
+    client_for, practice_manager_a, receptionist_practice_a, publish, patient_a
+):
+    from booking.services import bookings
+    from tests.governance.helpers import actor_for
+
+    slot = publish()[0].slots.first()
+    bookings.book_slot(by=actor_for(receptionist_practice_a), slot=slot, patient=patient_a)
+    page = client_for(practice_manager_a).get(
+        reverse("booking:session", args=[slot.session.public_id])
+    )
+    assert page.content.decode().count(">Booked</strong>") == 1
