@@ -57,3 +57,17 @@ class InvalidBookingChange(BookingError):
 class IdempotencyKeyReused(BookingError):
     code = "idempotency-key-reused"
     http_status = 422
+
+
+class HoldExpired(BookingError):
+    """The few minutes a patient had the slot to themselves ran out, and it has gone."""
+
+    code = "hold-expired"
+    http_status = 409
+
+
+class OnlineLimitReached(BookingError):
+    """A patient already has as many appointments to come as their hub lets one book online."""
+
+    code = "online-limit-reached"
+    http_status = 409

@@ -247,6 +247,18 @@ class Slot(models.Model):
         return f"{self.start:%Y-%m-%d %H:%M} at {self.practice_id}"
 
 
+class SlotHold(models.Model):
+    """A free slot held for a few minutes for one patient online, or for the patient it was
+    offered to from the waiting list, while they confirm (`booking.holds`)."""
+
+    slot = models.OneToOneField(Slot, on_delete=models.CASCADE, related_name="hold")
+    holder = models.CharField(max_length=60, db_index=True, help_text="'account:…' or 'offer:…'")
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Hold on slot {self.slot_id} until {self.expires_at:%H:%M}"
+
+
 class Nhs111Reservation(models.Model):
     """How many of its slots a practice keeps each day for NHS 111 to book directly. The GP
     contract asks for at least one a day for every 3,000 registered patients; a scheduled

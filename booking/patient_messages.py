@@ -8,17 +8,33 @@ from core.time import day_and_time
 from governance.audit import Actor
 from notifications.services import send_email
 
+# How a move's cancellation is recorded (`services.bookings.rebook`, `services.own`).
+MOVED = ("Rebooked", "Moved")
+
 
 def tell_the_patient(*, by: Actor, booking: Booking, change: Change) -> None:
+    if change is Change.BOOKED:
+        _send(booking, "booked", "appointment-booked")
+    elif change is Change.CANCELLED and not booking.cancellation_reason.startswith(MOVED):
+        # A move is a cancellation and a booking: the patient hears of the new time.
+        _send(booking, "cancelled", "appointment-cancelled")
+
+
+def remind_the_patient(booking: Booking) -> bool:
+    """The reminder the day before; True if sent now, False if sent before (or no address)."""
+    return _send(booking, "reminder", "appointment-reminder")
+
+
+def _send(booking: Booking, what: str, template: str) -> bool:
     patient = booking.patient
-    if change is not Change.BOOKED or not patient.email:
-        return
+    if not patient.email:
+        return False
     slot = booking.slot
     practice, site = slot.practice, slot.site
-    send_email(
-        key=f"booking:{booking.public_id}:booked",
+    return send_email(
+        key=f"booking:{booking.public_id}:{what}",
         to=patient.email,
-        template="appointment-booked",
+        template=template,
         personalisation={
             "name": f"{patient.given_name} {patient.family_name}",
             "when": day_and_time(booking.start),

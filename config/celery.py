@@ -52,6 +52,16 @@ app.conf.beat_schedule = {
         "task": "booking.keep_nhs111_reservations",
         "schedule": crontab(minute="*/15"),
     },
+    # Patients reminded of their appointment the day before, once each.
+    "remind-patients": {
+        "task": "booking.remind_patients",
+        "schedule": crontab(minute="*/10"),
+    },
+    # Waiting lists: expired offers passed on, freed slots offered to those waiting.
+    "offer-free-slots": {
+        "task": "online.offer_free_slots",
+        "schedule": crontab(minute="*/2"),
+    },
     # Care tasks not accepted in time, or overdue: to the key worker, then the team's lead.
     "escalate-care-tasks": {
         "task": "caretracker.escalate_tasks",

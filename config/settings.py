@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "notifications",
     "organisation",
     "patient_record",
+    "online",
     "frontend",
     "demo",
 ]
@@ -72,10 +73,13 @@ MIDDLEWARE = [
     "governance.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's sessions, with the patient area's in a cookie of its own.
+    "online.middleware.PartitionedSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The patient signed in online, and the wall between patients and staff pages.
+    "online.middleware.PatientAreaMiddleware",
     # Patient data is never cached: every response to a signed-in user is no-store.
     "governance.middleware.NoStoreForSignedInMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -214,6 +218,8 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
+# The patient area (/patient/) keeps its session in a cookie of its own (online.middleware).
+PATIENT_SESSION_COOKIE_NAME = "hubdiary_patient_session"
 
 # Transport and browser protections.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -230,6 +236,7 @@ SECURE_HSTS_PRELOAD = PRODUCTION
 if PRODUCTION:
     # The __Host- prefix pins the cookie to this host, HTTPS and path /.
     SESSION_COOKIE_NAME = "__Host-hubdiary_session"
+    PATIENT_SESSION_COOKIE_NAME = "__Host-hubdiary_patient_session"
     CSRF_COOKIE_NAME = "__Host-hubdiary_csrf"
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 

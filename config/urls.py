@@ -32,6 +32,8 @@ urlpatterns = [
     path("care-diary/", include("carediary.urls")),
     path("care-tracker/", include("caretracker.urls")),
     path("governance/", include("governance.urls")),
+    path("patient/", include("online.urls")),
+    path("online-services/", include("online.urls_staff")),
     path("account/two-factor/", include("governance.urls_account")),
     path("api/v1/", include("api.urls")),
     path("api/schema/", ApiSchemaView.as_view(), name="api_schema"),

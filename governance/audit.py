@@ -65,6 +65,9 @@ class Actor:
     membership: object | None = None
     request_id: str = ""
     client_address: str | None = None
+    # A patient acting for themselves online (patients.Patient): no organisation, their
+    # own record only, their events in their practice's chain.
+    patient: object | None = None
 
     @cached_property
     def permissions(self) -> frozenset:
@@ -82,6 +85,17 @@ class Actor:
             membership=getattr(request, "acting", None),
             request_id=getattr(request, "request_id", ""),
             client_address=request.META.get("REMOTE_ADDR") or None,
+        )
+
+    @classmethod
+    def for_patient(cls, actor: "Actor", account) -> "Actor":
+        """The patient of an online account (online.PatientAccount) acting for themselves,
+        from where `actor` (`from_request` of the patient area) acts."""
+        return cls(
+            user=account.user,
+            request_id=actor.request_id,
+            client_address=actor.client_address,
+            patient=account.patient,
         )
 
     @classmethod
@@ -132,12 +146,18 @@ def record_event(
     user = actor.user
     membership = actor.membership
     organisation = membership.organisation if membership else None
+    if organisation is not None:
+        chain = organisation.pk
+    elif actor.patient is not None:  # a patient online: in their practice's chain
+        chain = actor.patient.registered_practice_id
+    else:
+        chain = AuditEvent.CHAIN_WITHOUT_ORGANISATION
     event = AuditEvent(
-        chain=organisation.pk if organisation else AuditEvent.CHAIN_WITHOUT_ORGANISATION,
+        chain=chain,
         actor=user,
         actor_username=user.get_username() if user else "system",
-        actor_name=user.get_full_name() if user else "Hub Diary",
-        actor_role=membership.role if membership else "",
+        actor_name=_actor_name(actor),
+        actor_role=membership.role if membership else PATIENT_ROLE if actor.patient else "",
         actor_organisation_ods=organisation.ods_code if organisation else "",
         actor_organisation_name=organisation.name if organisation else "",
         action=action,
@@ -165,6 +185,15 @@ def record_event(
         if listed:
             _insert_listed_patients(event.pk, listed)
     return event
+
+
+PATIENT_ROLE = "patient"
+
+
+def _actor_name(actor: Actor) -> str:
+    if actor.patient is not None:
+        return "The patient, online"
+    return actor.user.get_full_name() if actor.user else "Hub Diary"
 
 
 def _lock_chain_head(chain: int) -> tuple[int, str]:

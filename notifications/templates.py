@@ -30,6 +30,29 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "((address)), with ((clinician)).\n\n"
         "If you cannot go, call ((phone)) so that someone else can have it.",
     ),
+    "appointment-reminder": (
+        "Reminder: your appointment on ((when))",
+        "Dear ((name)),\n\nThis is a reminder of your appointment on ((when)) at ((place)), "
+        "((address)), with ((clinician)).\n\n"
+        "If you cannot go, call ((phone)) so that someone else can have it.",
+    ),
+    "appointment-cancelled": (
+        "Your appointment on ((when)) is cancelled",
+        "Dear ((name)),\n\nYour appointment on ((when)) at ((place)) is cancelled.\n\n"
+        "If you still need an appointment, book another online or call ((phone)).",
+    ),
+    "waiting-list-offer": (
+        "An earlier appointment is free: ((when))",
+        "Dear ((name)),\n\nAn appointment is free on ((when)) at ((place)). "
+        "It is held for you until ((held_until)).\n\n"
+        "Accept or decline it: ((link))",
+    ),
+    "email-verification": (
+        "Confirm your email address",
+        "Confirm this is your email address to finish registering for online GP "
+        "appointments: ((link))\n\nThe link works for 2 days. If you did not register, "
+        "ignore this email.",
+    ),
 }
 
 _PLACEHOLDER = re.compile(r"\(\(([a-z_]+)\)\)")

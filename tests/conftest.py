@@ -216,6 +216,15 @@ def publish(practice_manager_a, practice_a):
     return make
 
 
+ONLINE_NOW = RuleSpec(audience=Audience.ONLINE)
+
+
+@pytest.fixture
+def online_slots(hub, publish):
+    """Slots at practice A, 6:30pm to 8pm in two days, released to patients online."""
+    return list(publish(rules=(ONLINE_NOW,))[0].slots.order_by("start"))
+
+
 @pytest.fixture
 def hub_books_for_a(hub, practice_a, practice_manager_a):
     return agreement(practice_a, hub, Scope.BOOKING, by=practice_manager_a)

@@ -49,6 +49,10 @@ def audience_for(organisation: Organisation) -> Audience:
     return _AUDIENCE_OF_KIND.get(organisation.kind, Audience.HUB)
 
 
+# A patient booking for themselves online, through their practice's hub.
+PATIENT_ONLINE = terms.Searcher(audience=terms.Audience.ONLINE, organisation_type="patient")
+
+
 def searcher_for(organisation: Organisation) -> terms.Searcher:
     """The organisation as the rules see it: its audience, ODS code and kind."""
     return terms.Searcher(
@@ -237,9 +241,11 @@ def check_booking(
     now: datetime.datetime,
     override: bool = False,
     rules: list[ReleaseRule] | None = None,
+    searcher: terms.Searcher | None = None,
 ) -> terms.Verdict:
     """May `organisation` book the stored slot now, quotas counted? `rules`: the session's,
-    if already read."""
+    if already read. `searcher`: who books for it, when not the organisation's own audience
+    (patients online, through their hub)."""
     rules = rules_for(slot, rules_of([session.pk]) if rules is None else rules)
     facts = slot_facts(
         start=slot.start,
@@ -253,7 +259,8 @@ def check_booking(
         if needs_counts
         else terms.QuotaUse()
     )
-    return decisions.may_book(facts, searcher_for(organisation), now, used=used, override=override)
+    searcher = searcher or searcher_for(organisation)
+    return decisions.may_book(facts, searcher, now, used=used, override=override)
 
 
 def seen_by(

@@ -32,6 +32,7 @@ from governance.permissions import Perm, has_org_permission
 from gpconnect.resources.appointment import COMMENT_MAX, DESCRIPTION_MAX
 from patients.models import Patient
 from patients.selectors import patient_with_nhs_number
+from practices.models import Organisation
 
 CHANNEL_FOR_KIND = {
     "hub": Booking.Channel.HUB,
@@ -82,7 +83,7 @@ def book_slot(
             return _replay(earlier, by=by, slot=slot, patient=patient)
     try:
         with transaction.atomic():
-            booking = _book_locked(
+            booking = book_locked(
                 by=by,
                 action=Action.BOOKING_CREATE,
                 slot=slot,
@@ -138,7 +139,7 @@ def _taken(by: Actor, slot: Slot) -> SlotTaken:
     )
 
 
-def _book_locked(
+def book_locked(
     *,
     by: Actor,
     action: Action,
@@ -148,10 +149,13 @@ def _book_locked(
     comment: str,
     idempotency_key: str | None,
     override_reason: str,
+    for_patient_online: Organisation | None = None,
 ) -> Booking | None:
     """Book in the caller's transaction; None when the access decision refuses (its event is
-    then the transaction's only write, for the caller to commit)."""
-    organisation = by.membership.organisation
+    then the transaction's only write, for the caller to commit). `for_patient_online`: the
+    hub a patient books through for themselves, by the rules released to patients online."""
+    organisation = for_patient_online or by.membership.organisation
+    searcher = stored.PATIENT_ONLINE if for_patient_online else None
     # The slot's row lock orders everything that changes it (block, cancel a session,
     # book); its session and rules are read as committed. Quotas take their own lock.
     session, rules = _lock_slot(slot)
@@ -163,6 +167,7 @@ def _book_locked(
         now=timezone.now(),
         override=override,
         rules=rules,
+        searcher=searcher,
     )
     overridden = verdict.overridden is not None  # the rule that was set aside, if any
     booking = Booking(
@@ -170,7 +175,9 @@ def _book_locked(
         patient=patient,
         booking_organisation=organisation,
         booked_by=by.user,
-        channel=CHANNEL_FOR_KIND.get(organisation.kind, Booking.Channel.HUB),
+        channel=Booking.Channel.ONLINE
+        if for_patient_online
+        else CHANNEL_FOR_KIND.get(organisation.kind, Booking.Channel.HUB),
         description=description[:DESCRIPTION_MAX],
         comment=comment[:COMMENT_MAX],
         idempotency_key=idempotency_key,
@@ -257,7 +264,7 @@ def rebook(
         cancel_locked(
             by=by, booking=booking, reason=reason or "Rebooked", expected_version=expected_version
         )
-        moved = _book_locked(
+        moved = book_locked(
             by=by,
             action=Action.BOOKING_CREATE,
             slot=new_slot,

@@ -40,7 +40,10 @@ def decide(
     caller's transaction, allowed or refused; `reason`, if given, is recorded in place of
     the decision's own. Access resting on a care relationship is noted for review."""
     seeker = rules.Seeker.of(actor)
-    grounds = rules.evaluate(seeker, patient, purpose)
+    if actor.patient is not None:
+        grounds = rules.evaluate_own(actor, patient)
+    else:
+        grounds = rules.evaluate(seeker, patient, purpose)
     decision = grounds.decision
     if grounds.source is not None and seeker is not None:
         note_relied_on(
@@ -87,7 +90,10 @@ def visible(
     """The rows of `queryset` whose patient (the field `via`; "" for patients themselves)
     the actor may see for `purpose`: the decision's rules, as a filter. A page taken from it
     is audited with `audit_listing`."""
-    condition = rules.allowed(rules.Seeker.of(actor), purpose, f"{via}__" if via else "")
+    prefix = f"{via}__" if via else ""
+    if actor.patient is not None:
+        return queryset.filter(rules.allowed_own(actor, prefix))
+    condition = rules.allowed(rules.Seeker.of(actor), purpose, prefix)
     return queryset.none() if condition is None else queryset.filter(condition)
 
 

@@ -27,6 +27,7 @@ class Basis(models.TextChoices):
     SELF_CLAIMED = "self-claimed", "Claimed care relationship"
     CARE_TEAM = "care-team", "Care team"
     BREAK_GLASS = "break-glass", "Break-glass"
+    THE_PATIENT = "the-patient", "The patient, online"
 
 
 # Access on these bases is reviewed by the patient's practice afterwards.

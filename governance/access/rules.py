@@ -6,7 +6,8 @@ Bases, in order: staff of the patient's registered practice (or an honorary cont
 an active sharing agreement covering the purpose, with the patient's consent where the
 purpose needs it; a care relationship (the patient is booked with us), or one claimed with
 a reason; a place on the patient's care team, with their consent; a live break-glass.
-Sensitive (S-flag) records never leave their practice.
+Sensitive (S-flag) records never leave their practice. A patient online has their own
+record, and only theirs.
 """
 
 import datetime
@@ -117,6 +118,22 @@ def _broken_glass(seeker: Seeker):
     return BreakGlass.objects.filter(
         user=seeker.actor.user, started_at__lte=seeker.now, expires_at__gt=seeker.now
     )
+
+
+# The patient themself ---------------------------------------------------------------------
+# A patient online sees and books for their own record, whatever the purpose, and no other.
+
+
+def evaluate_own(actor: Actor, patient: Patient) -> Grounds:
+    """`evaluate` for a patient acting for themselves."""
+    if actor.patient is not None and patient.pk == actor.patient.pk:
+        return Grounds(Decision(True, Basis.THE_PATIENT, "the patient's own record"))
+    return Grounds(refused("another patient's record"))
+
+
+def allowed_own(actor: Actor, via: str = "") -> Q:
+    """`evaluate_own` as a filter."""
+    return Q(**{f"{via}pk": actor.patient.pk})
 
 
 # Many patients -----------------------------------------------------------------------------
