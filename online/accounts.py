@@ -20,6 +20,7 @@ from django.utils import timezone
 from governance.access import Purpose, decide_then
 from governance.actions import Action
 from governance.audit import Actor, record_event
+from governance.models import AuditEvent
 from online.models import LinkageKey, PatientAccount
 from patients.models import Patient
 from patients.selectors import patient_with_nhs_number
@@ -79,7 +80,7 @@ def account_for_nhs_login(identity: "NhsLoginIdentity", *, actor: Actor) -> Pati
         record_event(
             actor=actor,
             action=Action.ONLINE_REGISTER,
-            outcome="denied",
+            outcome=AuditEvent.Outcome.DENIED,
             reason="nhs-login: no matching record",
         )
         raise RegistrationRefused(_NO_RECORD)
@@ -170,48 +171,61 @@ def register_with_key(
             .first()
         )
         patient = linkage.patient if linkage else None
-        if (
-            patient is None
-            or patient.nhs_number != nhs_number
-            or patient.date_of_birth != date_of_birth
-            or patient.family_name.strip().casefold() != family_name.strip().casefold()
-        ):
-            record_event(
-                actor=actor,
-                action=Action.ONLINE_REGISTER,
-                outcome="denied",
-                reason="registration key: details do not match",
-            )
-            raise RegistrationRefused(
-                "The registration key and details you entered do not match our records. "
-                "Check them against the letter from your GP practice."
-            )
-        account = PatientAccount.objects.filter(patient=patient).first()
-        if account is not None and account.password:
-            raise RegistrationRefused(
-                "You have already registered. Sign in with your email address and password."
-            )
-        if account is None:
-            account = PatientAccount(patient=patient, user=_user_for_new_account())
-        account.email = email.strip().lower()
-        account.password = make_password(password)
-        account.email_verified_at = None
-        try:
-            with transaction.atomic():
-                account.save()
-        except IntegrityError:
-            raise RegistrationRefused(
-                "That email address is already used by another account. Use a different one."
-            ) from None
-        linkage.used_at = now
-        linkage.save(update_fields=["used_at"])
-        record_event(
-            actor=Actor.for_patient(actor, account),
-            action=Action.ONLINE_REGISTER,
-            patient=patient,
-            obj=account,
-            reason="registration key",
+        matches = (
+            patient is not None
+            and patient.nhs_number == nhs_number
+            and patient.date_of_birth == date_of_birth
+            and patient.family_name.strip().casefold() == family_name.strip().casefold()
         )
+        if matches:
+            account = _account_with_password(
+                actor, linkage, email=email, password=password, now=now
+            )
+    if not matches:
+        # Outside the transaction: the refusal stands.
+        record_event(
+            actor=actor,
+            action=Action.ONLINE_REGISTER,
+            outcome=AuditEvent.Outcome.DENIED,
+            reason="registration key: details do not match",
+        )
+        raise RegistrationRefused(
+            "The registration key and details you entered do not match our records. "
+            "Check them against the letter from your GP practice."
+        )
+    return account
+
+
+def _account_with_password(
+    actor: Actor, linkage: LinkageKey, *, email: str, password: str, now
+) -> PatientAccount:
+    patient = linkage.patient
+    account = PatientAccount.objects.filter(patient=patient).first()
+    if account is not None and account.password:
+        raise RegistrationRefused(
+            "You have already registered. Sign in with your email address and password."
+        )
+    if account is None:
+        account = PatientAccount(patient=patient, user=_user_for_new_account())
+    account.email = email.strip().lower()
+    account.password = make_password(password)
+    account.email_verified_at = None
+    try:
+        with transaction.atomic():
+            account.save()
+    except IntegrityError:
+        raise RegistrationRefused(
+            "That email address is already used by another account. Use a different one."
+        ) from None
+    linkage.used_at = now
+    linkage.save(update_fields=["used_at"])
+    record_event(
+        actor=Actor.for_patient(actor, account),
+        action=Action.ONLINE_REGISTER,
+        patient=patient,
+        obj=account,
+        reason="registration key",
+    )
     return account
 
 

@@ -32,8 +32,24 @@ from tests.factories import (
 )
 from tests.writeback.builders import write_back_problem_at
 
-# URLs anyone may reach: signing in and out, and the load balancer's health check.
-PUBLIC = {"login", "logout", "healthz", "admin:login", "admin:logout"}
+# URLs anyone may reach: signing in and out, and the load balancer's health check; in the
+# patient area, its start page, the ways in, and a waiting-list offer's link (which is the
+# patient's alone, and holds only the offer's token).
+PUBLIC = {"login", "logout", "healthz", "admin:login", "admin:logout"} | {
+    f"online:{name}"
+    for name in (
+        "start",
+        "nhs_login",
+        "nhs_login_callback",
+        "sign_in",
+        "sign_out",
+        "signed_out",
+        "register",
+        "register_account",
+        "confirm_email",
+        "offer",
+    )
+}
 
 # How to make, at practice B, the object each URL parameter names.
 FOREIGN_OBJECTS: dict[str, Callable] = {
@@ -118,11 +134,14 @@ def _url(name: str, chain: tuple, foreign=None) -> str:
     return "/" + path
 
 
-def _refused(response, admin: bool) -> bool:
+def _refused(response, admin: bool, patient_area: bool = False) -> bool:
     if response.status_code in (403, 404, 405):
         return True
     if response.status_code == 302:
-        login = reverse("admin:login") if admin else reverse("login")
+        if patient_area:  # staff sessions do not reach the patient area: its own sign-in
+            login = reverse("online:start")
+        else:
+            login = reverse("admin:login") if admin else reverse("login")
         return response["Location"].startswith(login)
     return False
 
@@ -134,7 +153,10 @@ PROTECTED = [(name, chain) for name, chain in ALL_URLS if name not in PUBLIC]
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_anonymous_visitors_are_refused(client, db, name, chain, method):
     response = getattr(client, method)(_url(name, chain))
-    assert _refused(response, name.startswith("admin:")), (name, response.status_code)
+    assert _refused(response, name.startswith("admin:"), name.startswith("online:")), (
+        name,
+        response.status_code,
+    )
 
 
 @pytest.mark.parametrize(("name", "chain"), PROTECTED, ids=[name for name, _ in PROTECTED])
@@ -143,7 +165,10 @@ def test_users_working_for_no_organisation_are_refused(client_for, outsider, nam
     if name == "home" or name == "choose_organisation":
         pytest.skip("Signed-in pages that explain the user has no organisation")
     response = getattr(client_for(outsider), method)(_url(name, chain))
-    assert _refused(response, name.startswith("admin:")), (name, response.status_code)
+    assert _refused(response, name.startswith("admin:"), name.startswith("online:")), (
+        name,
+        response.status_code,
+    )
 
 
 OBJECT_URLS = [
@@ -161,7 +186,7 @@ def test_staff_of_another_practice_are_refused(
     """The most powerful practice role at A, aimed at each kind of object belonging to B."""
     url = _url(name, chain, foreign=practice_b)
     response = getattr(client_for(practice_manager_a), method)(url)
-    assert _refused(response, admin=False), (name, response.status_code)
+    assert _refused(response, False, name.startswith("online:")), (name, response.status_code)
 
 
 def test_outsiders_see_an_explanation_not_data(client_for, outsider):

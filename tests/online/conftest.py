@@ -10,6 +10,7 @@ from django.test import Client
 from online.accounts import account_for_patient
 from online.middleware import ACCOUNT_KEY
 
+
 @pytest.fixture
 def account_a(patient_a):
     return account_for_patient(patient_a)
