@@ -38,6 +38,13 @@ ONLINE_48H = RuleSpec(
     opens_minutes_before=48 * 60,
     cut_off_minutes=60,
 )
+# Patients book the GP's Monday evenings and the pharmacist's phone clinics online a week ahead.
+ONLINE_A_WEEK_AHEAD = RuleSpec(
+    audience=Audience.ONLINE,
+    opens=ReleaseRule.Opens.BEFORE_START,
+    opens_minutes_before=7 * 24 * 60,
+    cut_off_minutes=60,
+)
 WIDEN_AT_2H = (
     RuleSpec(
         audience=Audience.URGENT_CARE,
@@ -55,7 +62,14 @@ WIDEN_AT_2H = (
 # (weekday, start, end, job role, slot minutes, rules); weekday 0 is Monday.
 PATTERNS = {
     "standard": [
-        (0, datetime.time(18, 30), datetime.time(20, 0), Job.GP, 15, (HUB_NOW, URGENT_ON_THE_DAY)),
+        (
+            0,
+            datetime.time(18, 30),
+            datetime.time(20, 0),
+            Job.GP,
+            15,
+            (HUB_NOW, URGENT_ON_THE_DAY, ONLINE_A_WEEK_AHEAD),
+        ),
         (
             2,
             datetime.time(18, 30),
@@ -85,7 +99,14 @@ PATTERNS = {
         ),
     ],
     "online": [
-        (3, datetime.time(18, 30), datetime.time(20, 0), Job.PHARMACIST, 15, (ONLINE_48H,)),
+        (
+            3,
+            datetime.time(18, 30),
+            datetime.time(20, 0),
+            Job.PHARMACIST,
+            15,
+            (ONLINE_A_WEEK_AHEAD,),
+        ),
     ],
 }
 

@@ -11,6 +11,7 @@ unique per slot and per entry, and its message is keyed by the offer.
 
 import datetime
 import hashlib
+import logging
 import secrets
 import uuid
 
@@ -32,6 +33,8 @@ from online.accounts import account_for_patient
 from online.models import Offer, WaitingListEntry
 from online.policy import policy_of, practices_of
 from practices.models import Organisation
+
+logger = logging.getLogger(__name__)
 
 ENTRY_LIFETIME = datetime.timedelta(days=28)
 # The job looks at most this many free slots per hub per run.
@@ -81,14 +84,23 @@ def _waiting_for(hub: Organisation, now: datetime.datetime):
     )
 
 
+def came_free_at(slot: Slot) -> datetime.datetime:
+    """When the slot became one a patient online could book: published, freed or released to
+    patients online, whichever was last."""
+    released = slot.online_opens_at
+    return max(slot.updated_at, released) if released else slot.updated_at
+
+
 def _first_suited(hub: Organisation, slot: Slot, now: datetime.datetime, *, not_for=None):
+    """The patient waiting longest whom the slot suits. A patient is offered what comes free
+    after they join: what was free when they joined, they could book themselves."""
     policy = policy_of(hub)
     passed_over = set(
         Offer.objects.filter(slot=slot)
         .exclude(status=Offer.Status.OPEN)
         .values_list("entry", flat=True)
     )
-    for entry in _waiting_for(hub, now):
+    for entry in _waiting_for(hub, now).filter(created_at__lte=came_free_at(slot)):
         if entry.pk in passed_over or entry.patient_id == not_for:
             continue
         site_ids = {site.pk for site in entry.sites.all()}
@@ -175,12 +187,20 @@ def offer_freed_slot(*, by: Actor, booking: Booking, change: Change) -> None:
     list of each hub its practice pools in, first come first offered."""
     if change is not Change.CANCELLED:
         return
-    slot = booking.slot
+    # As the cancellation left it, not as the booking was loaded.
+    slot = Slot.objects.select_related("practice", "site").get(pk=booking.slot_id)
     if slot.status != Slot.Status.FREE:
         return
-    for hub in Organisation.objects.filter(member_practices=slot.practice_id).order_by("pk"):
-        if offer_slot(slot, hub, not_for=booking.patient_id) is not None:
-            return
+    try:
+        with transaction.atomic():
+            for hub in Organisation.objects.filter(member_practices=slot.practice_id).order_by(
+                "pk"
+            ):
+                if offer_slot(slot, hub, not_for=booking.patient_id) is not None:
+                    return
+    except Exception:
+        # The cancellation stands whatever happens here: the job offers the slot next time.
+        logger.exception("Could not offer a freed slot to the waiting list")
 
 
 # Answering -------------------------------------------------------------------------------

@@ -81,11 +81,17 @@ def write_change(*, by: Actor, booking: Booking, change: Change) -> WriteBackMes
         operation=operation,
         next_attempt_at=timezone.now(),
         requested_by=by.user,
-        requesting_organisation=by.membership.organisation,
+        requesting_organisation=_requesting_organisation(by, booking),
     )
     set_booking_state(booking, Booking.WriteBack.PENDING)
     transaction.on_commit(lambda: hand_to_worker(message.pk), robust=True)
     return message
+
+
+def _requesting_organisation(by: Actor, booking: Booking):
+    """Who asks the practice system for the change: the acting organisation, or for a patient
+    booking online, the hub they booked through."""
+    return by.membership.organisation if by.membership else booking.booking_organisation
 
 
 def _for_hand_entry(*, by: Actor, booking: Booking, operation: str) -> WriteBackMessage:
@@ -102,7 +108,7 @@ def _for_hand_entry(*, by: Actor, booking: Booking, operation: str) -> WriteBack
         state=State.MANUAL,
         next_attempt_at=None,
         requested_by=by.user,
-        requesting_organisation=by.membership.organisation,
+        requesting_organisation=_requesting_organisation(by, booking),
     )
     set_booking_state(booking, Booking.WriteBack.MANUAL)
     return message

@@ -21,16 +21,17 @@ def account_b(patient_b):
     return account_for_patient(patient_b)
 
 
+def signed_in_client(account) -> Client:
+    """A test client signed in to the patient area as `account`."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[ACCOUNT_KEY] = str(account.public_id)
+    store.save()
+    client = Client()
+    client.cookies[settings.PATIENT_SESSION_COOKIE_NAME] = store.session_key
+    return client
+
+
 @pytest.fixture
 def patient_client(db):
     """A test client signed in to the patient area as the given account."""
-
-    def make(account) -> Client:
-        store = import_module(settings.SESSION_ENGINE).SessionStore()
-        store[ACCOUNT_KEY] = str(account.public_id)
-        store.save()
-        client = Client()
-        client.cookies[settings.PATIENT_SESSION_COOKIE_NAME] = store.session_key
-        return client
-
-    return make
+    return signed_in_client

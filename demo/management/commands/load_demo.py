@@ -10,6 +10,7 @@ from demo.care import load_care
 from demo.diary import load_diary
 from demo.governance import load_governance
 from demo.hub import HUB, LOGINS, OTHERS, PRACTICES, DemoOrganisation, demo_password
+from demo.online import ONLINE_PATIENTS, load_online
 from demo.people import demo_patient, test_range_nhs_numbers
 from demo.practice_systems import link_practice_systems
 from governance import staff
@@ -28,11 +29,16 @@ class Command(BaseCommand):
         if Organisation.objects.filter(ods_code=HUB.ods_code).exists():
             self.stdout.write("Demo data already loaded.")
             return
-        self._load()
+        key = self._load()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+        grace = ONLINE_PATIENTS[2]
+        self.stdout.write(
+            f"Registration key printed for {grace['given_name']} {grace['family_name']} "
+            f"(NHS number {grace['nhs_number']}, born {grace['date_of_birth']:%d %m %Y}): {key}"
+        )
 
     @transaction.atomic
-    def _load(self) -> None:
+    def _load(self) -> str:
         admin = User.objects.create_superuser(
             "admin",
             "admin@example.nhs.uk",
@@ -75,6 +81,7 @@ class Command(BaseCommand):
         load_diary(organisations, users, admin, rng)
         load_care(organisations, users, admin)
         link_practice_systems(organisations)
+        return load_online(organisations, admin, hub)
 
     def _organisation(self, spec: DemoOrganisation, admin) -> Organisation:
         organisation = Organisation(
