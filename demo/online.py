@@ -64,7 +64,7 @@ ONLINE_PATIENTS = (
 def load_online(organisations: dict[str, Organisation], admin, hub: Organisation) -> str:
     """Register the three, put Daniel on the waiting list, print Grace's key; returns it."""
     practice = organisations[RIVERSIDE]
-    olivia, daniel, grace = (
+    _olivia, daniel, grace = (
         register_patient(by=Actor.system(admin), practice=practice, **details)
         for details in ONLINE_PATIENTS
     )
