@@ -149,3 +149,36 @@ class AppointmentReasonForm(NHSForm):
         },
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class OnlinePolicyForm(NHSForm):
+    """A hub's rules for booking online, in the units a hub manager thinks in."""
+
+    max_future_bookings = forms.IntegerField(
+        label="Appointments one patient may have booked online at a time",
+        min_value=1,
+        max_value=10,
+        error_messages={"required": "Enter how many appointments one patient may book"},
+        widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-2"}),
+    )
+    cancel_cutoff_hours = forms.IntegerField(
+        label="Patients can cancel or move online until this many hours before",
+        min_value=0,
+        max_value=72,
+        error_messages={"required": "Enter how many hours before patients can cancel"},
+        widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-2"}),
+    )
+    hold_minutes = forms.IntegerField(
+        label="Minutes a chosen time is held while the patient books",
+        min_value=2,
+        max_value=30,
+        error_messages={"required": "Enter how many minutes a chosen time is held"},
+        widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-2"}),
+    )
+    offer_minutes = forms.IntegerField(
+        label="Minutes a waiting-list offer is held for the patient",
+        min_value=5,
+        max_value=24 * 60,
+        error_messages={"required": "Enter how many minutes an offer is held"},
+        widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-4"}),
+    )

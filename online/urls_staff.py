@@ -1,5 +1,12 @@
-"""Staff pages of patients online: registration keys and the hub's waiting list."""
+"""Staff pages of patients online: the hub's rules for booking online, registration keys
+and the hub's waiting list."""
+
+from django.urls import path
+
+from online.views import policy
 
 app_name = "online_staff"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("booking-online/", policy.online_policy, name="policy"),
+]
