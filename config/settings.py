@@ -317,6 +317,20 @@ NOTIFY_API_KEY = env_optional("NOTIFY_API_KEY")
 NOTIFY_BASE_URL = env_str("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
 # Where the site is reached from outside: links in email are made absolute with it.
 SITE_URL = env_str("SITE_URL") if PRODUCTION else env_str("SITE_URL", "http://localhost:8000")
+# NHS login (OpenID Connect) for patients online: the issuer, our client id and the private
+# key our client authenticates with (private_key_jwt). Unset, patients sign in with a
+# registration key only. The tests and the demo run a local provider (scripts/).
+# Outside production the defaults are the demo's local provider (`manage.py run_demo`).
+NHS_LOGIN_ISSUER = env_optional("NHS_LOGIN_ISSUER") or (
+    "" if PRODUCTION else "http://127.0.0.1:8090"
+)
+NHS_LOGIN_CLIENT_ID = env_optional("NHS_LOGIN_CLIENT_ID") or (
+    "" if PRODUCTION else "hub-diary-local"
+)
+NHS_LOGIN_PRIVATE_KEY_FILE = env_optional("NHS_LOGIN_PRIVATE_KEY_FILE") or (
+    "" if PRODUCTION else str(VAR_DIR / "nhs-login-client.pem")
+)
+NHS_LOGIN_TIMEOUT_SECONDS = 10
 NOTIFY_TEMPLATE_IDS = dict(
     pair.split("=", 1) for pair in env_list("NOTIFY_TEMPLATE_IDS", []) if "=" in pair
 )

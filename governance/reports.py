@@ -7,11 +7,14 @@ from django.utils import timezone
 
 from governance.access import Basis, Purpose
 from governance.actions import Action
+from governance.audit import PATIENT_ROLE
 from governance.models import AuditEvent
 from practices.roles import Role
 
 
 def role_label(value: str) -> str:
+    if value == PATIENT_ROLE:
+        return "The patient, online"
     return Role(value).label if value in Role.values else value
 
 

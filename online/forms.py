@@ -182,3 +182,90 @@ class OnlinePolicyForm(NHSForm):
         error_messages={"required": "Enter how many minutes an offer is held"},
         widget=forms.NumberInput(attrs={"class": "nhsuk-input--width-4"}),
     )
+
+
+WEEKDAYS = [
+    (1, "Monday"),
+    (2, "Tuesday"),
+    (3, "Wednesday"),
+    (4, "Thursday"),
+    (5, "Friday"),
+    (6, "Saturday"),
+    (7, "Sunday"),
+]
+
+
+class WaitingListForm(NHSForm):
+    """What would suit the patient. Nothing ticked means any."""
+
+    weekdays = forms.TypedMultipleChoiceField(
+        label="Which days suit you?",
+        help_text="Leave them all unticked if any day suits you",
+        choices=WEEKDAYS,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    earliest = forms.TimeField(
+        label="Earliest time (optional)",
+        required=False,
+        help_text="For example, 17:30",
+        error_messages={"invalid": "Enter a time like 17:30"},
+        widget=forms.TimeInput(attrs={"class": "nhsuk-input--width-5"}),
+    )
+    latest = forms.TimeField(
+        label="Latest time (optional)",
+        required=False,
+        help_text="For example, 20:00",
+        error_messages={"invalid": "Enter a time like 20:00"},
+        widget=forms.TimeInput(attrs={"class": "nhsuk-input--width-5"}),
+    )
+    sites = forms.ModelMultipleChoiceField(
+        label="Which surgeries can you get to?",
+        help_text="Leave them all unticked if any of them is fine",
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    kind = forms.ChoiceField(
+        label="How would you like to see someone?",
+        choices=[("", "Either"), ("face-to-face", "Face to face"), ("remote", "By phone or video")],
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    contact_by = forms.ChoiceField(
+        label="How should we tell you when an appointment comes free?",
+        choices=[("sms", "Text message"), ("email", "Email")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how we should tell you"},
+    )
+    reason = forms.CharField(
+        label="What do you need help with? (optional)",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(),
+        error_messages={"max_length": "Enter what you need help with in 100 characters or fewer"},
+    )
+
+    def __init__(self, *args, sites, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sites"].queryset = sites
+
+    def clean(self):
+        data = super().clean()
+        earliest, latest = data.get("earliest"), data.get("latest")
+        if earliest and latest and latest <= earliest:
+            self.add_error("latest", "The latest time must be after the earliest time")
+        return data
+
+
+class FindPatientByNumberForm(NHSForm):
+    nhs_number = forms.CharField(
+        label="NHS number",
+        max_length=14,
+        error_messages={"required": "Enter the patient's NHS number"},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-10"}),
+    )
+
+    def clean_nhs_number(self) -> str:
+        return normalise_nhs_number(self.cleaned_data["nhs_number"])

@@ -2,7 +2,7 @@
 
 from online.models import OnlinePolicy
 from patients.models import Patient
-from practices.models import Organisation
+from practices.models import Organisation, Site
 
 
 def hub_of(patient: Patient) -> Organisation | None:
@@ -23,3 +23,10 @@ def practices_of(hub: Organisation) -> list[int]:
 def home_site(patient: Patient):
     """The patient's practice's first site: where 'nearest' is measured from."""
     return patient.registered_practice.sites.order_by("pk").first()
+
+
+def sites_of(hub: Organisation):
+    """The open surgeries of the hub's practices, for a patient to say which they can reach."""
+    return Site.objects.filter(
+        organisation__in=hub.member_practices.all(), is_active=True
+    ).order_by("name")

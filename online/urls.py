@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from online.views import account, appointments
+from online.views import account, appointments, history, waiting_list
 
 app_name = "online"
 
@@ -24,4 +24,8 @@ urlpatterns = [
     path("book/hold/", appointments.hold, name="hold"),
     path("book/reason/", appointments.reason, name="reason"),
     path("book/check/", appointments.check, name="check"),
+    path("waiting-list/", waiting_list.waiting_list, name="waiting_list"),
+    path("waiting-list/leave/", waiting_list.leave, name="leave_waiting_list"),
+    path("offers/<str:token>/", waiting_list.offer, name="offer"),
+    path("record-access/", history.record_access_view, name="record_access"),
 ]

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Run a command with a throwaway PostgreSQL cluster and Redis server, both stopped afterwards.
-# Exports DATABASE_URL, CELERY_BROKER_URL and CACHE_URL for the command.
+# Run a command with a throwaway PostgreSQL cluster, Redis server and local NHS login
+# provider (an OpenID Connect provider: scripts/nhs-login-provider.mjs), all stopped
+# afterwards. Exports DATABASE_URL, CELERY_BROKER_URL, CACHE_URL and NHS_LOGIN_* for the
+# command.
 # HUBDIARY_PG_OPTIONS: more PostgreSQL settings ("-c name=value ..."), after the defaults
 # below, so they win (bench/services.sh turns durability back on and adds memory).
 set -euo pipefail
@@ -16,10 +18,14 @@ if [ -z "$pg_bin" ]; then
 fi
 command -v redis-server >/dev/null || { echo "redis-server not found: run 'make services' as root first." >&2; exit 1; }
 
+command -v node >/dev/null || { echo "node not found: install Node.js first." >&2; exit 1; }
+here=$(cd "$(dirname "$0")" && pwd)
+
 workdir=$(mktemp -d "${TMPDIR:-/tmp}/hubdiary-services.XXXXXX")
 chmod 755 "$workdir"
 pg_port=$(free_port)
 redis_port=$(free_port)
+nhs_login_port=$(free_port)
 
 # PostgreSQL refuses to run as root: when we are root, the cluster belongs to 'postgres'.
 as_pg() {
@@ -27,6 +33,7 @@ as_pg() {
 }
 
 cleanup() {
+  [ -n "${nhs_login_pid:-}" ] && kill "$nhs_login_pid" 2>/dev/null || true
   as_pg "$pg_bin/pg_ctl" -D "$workdir/pg" -m immediate stop >/dev/null 2>&1 || true
   redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
   rm -rf "$workdir"
@@ -43,6 +50,31 @@ as_pg "$pg_bin/pg_ctl" -D "$workdir/pg" -l "$workdir/pg/server.log" -w -o \
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
   --daemonize yes --dir "$workdir" --logfile "$workdir/redis.log" >/dev/null
 for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+
+# The local NHS login: our client's key for this run, the provider given its public half.
+node -e 'const { generateKeyPairSync } = require("node:crypto");
+  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  process.stdout.write(privateKey.export({ type: "pkcs8", format: "pem" }));' \
+  >"$workdir/nhs-login-client.pem"
+NHS_LOGIN_PORT=$nhs_login_port NHS_LOGIN_CLIENT_ID=hub-diary-local \
+  NHS_LOGIN_CLIENT_KEY="$workdir/nhs-login-client.pem" \
+  NHS_LOGIN_USERS="$here/../demo/nhs_login_users.json" \
+  node "$here/nhs-login-provider.mjs" >"$workdir/nhs-login.log" 2>&1 &
+nhs_login_pid=$!
+python3 - "$nhs_login_port" <<'WAIT' || { echo "The local NHS login provider did not start:" >&2; cat "$workdir/nhs-login.log" >&2; exit 1; }
+import sys, time, urllib.request
+url = f"http://127.0.0.1:{sys.argv[1]}/.well-known/openid-configuration"
+for _ in range(100):
+    try:
+        urllib.request.urlopen(url, timeout=1)
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.1)
+sys.exit(1)
+WAIT
+export NHS_LOGIN_ISSUER="http://127.0.0.1:$nhs_login_port"
+export NHS_LOGIN_CLIENT_ID=hub-diary-local
+export NHS_LOGIN_PRIVATE_KEY_FILE="$workdir/nhs-login-client.pem"
 
 export DATABASE_URL="postgres://hubdiary@127.0.0.1:$pg_port/postgres"
 export CELERY_BROKER_URL="redis://127.0.0.1:$redis_port/0"

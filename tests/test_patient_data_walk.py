@@ -31,6 +31,7 @@ from governance.models import (
     Relationship,
     SharingAgreement,
 )
+from online.models import WaitingListEntry
 from patients.models import Patient
 from practices.acting import SESSION_KEY
 from practices.models import Clinician, Membership, Site
@@ -57,6 +58,7 @@ MODELS = {
     "membership_id": Membership,
     "enrolment_id": Enrolment,
     "task_id": Task,
+    "entry_id": WaitingListEntry,
 }
 
 
@@ -185,3 +187,46 @@ def test_no_page_shows_a_patient_the_rules_refuse_or_without_an_audit_event(demo
     # The walk saw patients on the pages that exist to show them: it is not vacuous.
     expected = {"patients:detail", "patients:list", "booking:booking", "api:booking_detail"}
     assert expected <= set(shown_at_all), sorted(shown_at_all)
+
+
+def test_a_patient_online_sees_no_one_but_themselves_and_is_audited(demo):
+    """The same walk, signed in to the patient area as each demo patient online: every page,
+    patient and staff, aimed at every kind of object (their own and others')."""
+    from demo.online import ONLINE_PATIENTS
+    from online.accounts import account_for_patient
+    from tests.online.conftest import signed_in_client
+
+    samples = {param: _spread(model) for param, model in MODELS.items()}
+    urls = [
+        (name, address)
+        for name, chain in ALL_URLS
+        if not any(name.startswith(skip) for skip in SKIPPED)
+        for address in _addresses(chain, samples)
+    ]
+    written = _patterns()
+    problems: list[str] = []
+    pages_showing_self = 0
+    for details in ONLINE_PATIENTS[:2]:
+        me = Patient.objects.get(nhs_number=details["nhs_number"])
+        samples["booking_id"].extend(
+            str(b) for b in Booking.objects.filter(patient=me).values_list("public_id", flat=True)
+        )
+        client = signed_in_client(account_for_patient(me))
+        for _name, address in urls:
+            request_id = uuid.uuid4().hex
+            response = client.get(address, HTTP_X_REQUEST_ID=request_id)
+            if response.status_code != 200:
+                continue
+            text = response.content.decode()
+            shown = {pk for pk, forms in written.items() if any(form in text for form in forms)}
+            for pk in shown - {me.pk}:
+                problems.append(f"{details['given_name']}: {address} shows patient {pk}")
+            if me.pk in shown:
+                pages_showing_self += 1
+                events = AuditEvent.objects.filter(
+                    request_id=request_id, outcome=AuditEvent.Outcome.ALLOWED
+                )
+                if not any(me.pk in _named(e) for e in events):
+                    problems.append(f"{details['given_name']}: {address} with no audit event")
+    assert not problems, "\n".join(problems[:40])
+    assert pages_showing_self  # not vacuous

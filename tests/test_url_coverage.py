@@ -30,6 +30,7 @@ from tests.factories import (
     SiteFactory,
     staff,
 )
+from tests.online.builders import waiting_entry_at
 from tests.writeback.builders import write_back_problem_at
 
 # URLs anyone may reach: signing in and out, and the load balancer's health check; in the
@@ -74,6 +75,7 @@ FOREIGN_OBJECTS: dict[str, Callable] = {
     "message_id": lambda b: write_back_problem_at(b).public_id,
     "enrolment_id": lambda b: enrolment_at(b).public_id,
     "task_id": lambda b: task_for(enrolment_at(b), b).public_id,
+    "entry_id": lambda b: waiting_entry_at(b).public_id,
 }
 
 # Values for the admin's regex groups.

@@ -55,13 +55,11 @@ def appointments(request: HttpRequest) -> HttpResponse:
     past = list(mine.filter(start__lte=now).order_by("-start")[:10])
     patient = request.patient_account.patient
     audit_listing(
-        patient_actor(request),
-        Purpose.BOOK,
-        action=Action.ONLINE_APPOINTMENTS,
-        patients=[patient] if upcoming or past else [],
+        patient_actor(request), Purpose.BOOK, action=Action.ONLINE_APPOINTMENTS, patients=[patient]
     )
     hub = hub_of(patient)
     context = {
+        "patient": patient,
         "upcoming": upcoming,
         "past": past,
         "hub": hub,

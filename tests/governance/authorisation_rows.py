@@ -189,4 +189,12 @@ MATRIX: dict[str, dict] = {
         **roles(CL, CC, scopes={OWN, SHARED}),
         **roles(UC, HC, scopes={SHARED}),
     },
+    # Patients online, staff side: the hub manager sets the hub's rules; the hub keeps the
+    # waiting list; anyone who books for a patient may put them on their hub's list; a
+    # practice prints registration keys for its own patients.
+    "online_staff:policy": roles(HM),
+    "online_staff:waiting_list": roles(HM, HR),
+    "online_staff:add_to_waiting_list": roles(PM, PR, CL, HM, HR, UC, scopes={OWN, SHARED}),
+    "online_staff:remove_from_waiting_list": roles(HM, HR, scopes={OWN}),
+    "online_staff:registration_key": roles(PM, PR, scopes={OWN}),
 }

@@ -1,11 +1,13 @@
 """Serve the demo: start what it needs in the background, print the logins, run the site."""
 
+import os
 import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
@@ -54,6 +56,40 @@ SANDBOX = [
 ]
 
 
+# NHS login, played by a local OpenID Connect provider whose test users are the demo's
+# patients online (demo/nhs_login_users.json); our client's key is kept under var/.
+NHS_LOGIN_PORT = 8090
+
+
+def _nhs_login() -> list[str]:
+    key = Path(settings.NHS_LOGIN_PRIVATE_KEY_FILE)
+    if not key.exists():
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+
+        private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        key.parent.mkdir(parents=True, exist_ok=True)
+        key.write_bytes(
+            private.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+        key.chmod(0o600)
+    return ["node", str(Path(settings.BASE_DIR) / "scripts" / "nhs-login-provider.mjs")]
+
+
+def _nhs_login_environment() -> dict[str, str]:
+    return {
+        **os.environ,
+        "NHS_LOGIN_PORT": str(NHS_LOGIN_PORT),
+        "NHS_LOGIN_CLIENT_ID": settings.NHS_LOGIN_CLIENT_ID,
+        "NHS_LOGIN_CLIENT_KEY": settings.NHS_LOGIN_PRIVATE_KEY_FILE,
+        "NHS_LOGIN_USERS": str(Path(settings.BASE_DIR) / "demo" / "nhs_login_users.json"),
+    }
+
+
 def _port_free(port: int) -> bool:
     with socket.socket() as probe:
         return probe.connect_ex(("127.0.0.1", port)) != 0
@@ -66,12 +102,15 @@ class Command(BaseCommand):
         parser.add_argument("--port", default="8000")
 
     def handle(self, *args, port: str, **options) -> None:
-        for taken in (port, str(SANDBOX_PORT)):
+        for taken in (port, str(SANDBOX_PORT), str(NHS_LOGIN_PORT)):
             if not _port_free(int(taken)):
                 raise CommandError(f"Port {taken} is in use: stop what is using it first.")
         # Stopping the demo (Ctrl-C or a plain kill) must stop what it started too.
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-        children = [subprocess.Popen(SANDBOX)]
+        children = [
+            subprocess.Popen(SANDBOX),
+            subprocess.Popen(_nhs_login(), env=_nhs_login_environment(), stdout=subprocess.DEVNULL),
+        ]
         try:
             self._import_from_sandbox()
             children += [subprocess.Popen(command) for command in BACKGROUND]
@@ -111,4 +150,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Riverside and Kirkgate are linked to a GP Connect sandbox: watch bookings "
             f"arrive at {SANDBOX_URL}/A99001 and {SANDBOX_URL}/A99002\n"
+        )
+        self.stdout.write(
+            f"Patients book at http://127.0.0.1:{port}/patient/: 'Continue with NHS login' and "
+            "sign in as NHS number 9999000010 (Olivia Mensah) or 9999000029 (Daniel Price, on "
+            "the waiting list), with any password. Messages to patients appear in this "
+            "console.\n"
         )

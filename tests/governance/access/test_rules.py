@@ -10,8 +10,10 @@ from django.utils import timezone
 from booking.models import Booking
 from caretracker.models import CareTeamMember, Encounter, Enrolment
 from governance.access import PURPOSES, Basis, Purpose, patients_for
-from governance.access.rules import Seeker, evaluate
+from governance.access.rules import Seeker, evaluate, evaluate_own
+from governance.audit import Actor
 from governance.models import BreakGlass, Consent, Relationship, Scope
+from online.accounts import account_for_patient
 from practices.models import Organisation
 from practices.roles import Role
 from tests.booking.builders import booking_at
@@ -148,7 +150,19 @@ def test_the_world_reaches_every_basis(world, practice_b):
         for patient in patients
         for purpose in PURPOSES
     }
-    assert set(Basis) <= bases
+    # A patient online's own basis is exercised by the patient test below.
+    assert set(Basis) - {Basis.THE_PATIENT} <= bases
+
+
+def test_a_patient_online_has_their_own_record_and_no_other_in_both_forms(world):
+    patients, _ = world
+    me = patients[0]
+    account = account_for_patient(me)
+    actor = Actor.for_patient(Actor(user=None), account)
+    checked = {p.pk for p in patients if evaluate_own(actor, p).decision.allowed}
+    listed = patients_for(actor, Purpose.VIEW_RECORD).filter(pk__in=[p.pk for p in patients])
+    assert checked == {me.pk} == {p.pk for p in listed}
+    assert evaluate_own(actor, me).decision.basis == Basis.THE_PATIENT
 
 
 def test_a_relationship_counts_only_for_the_purposes_that_allow_it(world):
