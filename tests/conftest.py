@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import json
 import os
 
 import pytest
@@ -41,6 +42,23 @@ def pytest_configure(config: pytest.Config) -> None:
             "The tests run against PostgreSQL and Redis: use `make test`, or set DATABASE_URL "
             "and CELERY_BROKER_URL to servers of your own."
         )
+
+
+def pytest_terminal_summary(terminalreporter):
+    """How much axe checked in this run: pages, widths and the rules it ran."""
+    from tests.browser.axe import record_file  # the browser tests' own module
+
+    recorded = record_file()
+    if recorded is None or not recorded.exists():
+        return
+    checks = [json.loads(line) for line in recorded.read_text().splitlines() if line]
+    pages = {check["page"] for check in checks}
+    widths = sorted({check["width"] for check in checks})
+    rules = max(check["rules"] for check in checks)
+    terminalreporter.write_line(
+        f"axe: {len(pages)} pages checked at {' and '.join(f'{w} px' for w in widths)} "
+        f"({len(checks)} checks), {rules} WCAG 2.2 A and AA rules, no violations"
+    )
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:

@@ -53,8 +53,10 @@ def start(request: HttpRequest) -> HttpResponse:
     return render(request, "online/start.html")
 
 
-@require_POST
+@require_GET
 def nhs_login_start(request: HttpRequest) -> HttpResponse:
+    """A link, not a form: the page's policy lets forms post only to this site, and NHS
+    login is another. Login CSRF is what the state parameter stops."""
     if not throttle.allow("nhs-login", _client(request), limit=_ATTEMPTS, window_seconds=_WINDOW):
         return render(request, "online/too_many_attempts.html", status=429)
     try:
