@@ -44,6 +44,9 @@ def assert_accessible(page, name: str, *, widths=WIDTHS) -> None:
     original = page.viewport_size
     for width in widths:
         page.set_viewport_size(width)
+        # The header gathers the menu items that no longer fit into "More" a moment after
+        # a resize: check the page as it then stands.
+        page.wait_for_timeout(500)
         result = _axe(page)
         for violation in result["violations"]:
             problems.append(

@@ -7,13 +7,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from booking.models import Audience, Booking, DeliveryChannel
-from booking.services.sessions import RuleSpec, publish_sessions
+from booking.models import Booking
 from core.time import london_day_start
-from governance.models import Scope
-from practices.models import Clinician
-from tests.factories import ClinicianFactory, SiteFactory
-from tests.governance.helpers import actor_for, agreement
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -57,32 +52,6 @@ def sign_in(page, url: str, username: str) -> None:
     page.keyboard.type("correct-horse-battery")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-
-
-@pytest.fixture
-def pooled(hub, practice_a, practice_b, practice_manager_a, practice_manager_b):
-    agreement(practice_a, hub, Scope.BOOKING, by=practice_manager_a)
-    agreement(practice_b, hub, Scope.BOOKING, by=practice_manager_b)
-
-
-@pytest.fixture
-def evening_b(practice_b, practice_manager_b):
-    """Practice B's evening session in two days: 6:30pm to 8pm, 15-minute slots, for the hub."""
-    [session] = publish_sessions(
-        by=actor_for(practice_manager_b),
-        site=SiteFactory(organisation=practice_b),
-        clinician=ClinicianFactory(organisation=practice_b),
-        practitioner_role=Clinician.JobRole.GP,
-        session_type="GP extended access",
-        slot_type="Routine appointment",
-        delivery_channel=DeliveryChannel.IN_PERSON,
-        first_date=timezone.localdate() + datetime.timedelta(days=2),
-        start_time=datetime.time(18, 30),
-        end_time=datetime.time(20),
-        slot_minutes=15,
-        rules=(RuleSpec(audience=Audience.HUB),),
-    )
-    return session
 
 
 def test_hub_books_cancels_rebooks_and_marks_dna_by_keyboard(

@@ -1,0 +1,115 @@
+"""The main staff pages under axe-core, at a desktop and a phone's width, as the people who
+use them: a hub receptionist finding and booking a slot, a practice manager running the
+diary and release rules, an IG lead reading the access report, an A&E clinician in the care
+diary. The journeys themselves are walked by keyboard in test_hub_booking.py."""
+
+import pytest
+from django.urls import reverse
+
+from booking.services.bookings import book_slot
+from governance.models import Scope
+from tests.browser.axe import assert_accessible
+from tests.browser.test_hub_booking import sign_in
+from tests.governance.helpers import actor_for, agreement
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _check(page, url: str, pages: dict[str, str]) -> None:
+    failures = []
+    for name, path in pages.items():
+        page.goto(f"{url}{path}")
+        try:
+            assert_accessible(page, name)
+        except AssertionError as error:
+            failures.append(str(error))
+    assert not failures, "\n\n".join(failures)
+
+
+def test_a_hub_receptionists_pages(
+    page,
+    live_server,
+    pooled,
+    evening_b,
+    hub_receptionist,
+    patient_a,
+):
+    slot = evening_b.slots.order_by("start").first()
+    booking = book_slot(
+        by=actor_for(hub_receptionist), slot=slot, patient=patient_a, description="Rash"
+    )
+    sign_in(page, live_server.url, "hub.reception")
+    assert_accessible(page, "staff: home")
+    page.goto(f"{live_server.url}{reverse('booking:search')}?patient={patient_a.public_id}")
+    page.get_by_role("button", name="Search", exact=True).click()
+    page.wait_for_selector("#slot-results >> text=Kirkgate Surgery")
+    assert_accessible(page, "staff: find a slot, with results")
+    second = evening_b.slots.order_by("start")[1]
+    _check(
+        page,
+        live_server.url,
+        {
+            "staff: find a patient to book for": reverse("booking:find_patient"),
+            "staff: book a slot": f"{reverse('booking:book', args=[second.public_id])}"
+            f"?patient={patient_a.public_id}",
+            "staff: appointment booked": reverse("booking:confirmation", args=[booking.public_id]),
+            "staff: a booking": reverse("booking:booking", args=[booking.public_id]),
+            "staff: cancel a booking": reverse("booking:booking_cancel", args=[booking.public_id]),
+            "staff: pooled diary": reverse("booking:diary"),
+            "staff: bookings made": reverse("booking:bookings_made"),
+            "staff: waiting list": reverse("online_staff:waiting_list"),
+        },
+    )
+    assert page.console_errors == []
+
+
+def test_a_practice_managers_pages(
+    page,
+    live_server,
+    practice_manager_b,
+    evening_b,
+    patient_b,
+):
+    sign_in(page, live_server.url, practice_manager_b.username)
+    _check(
+        page,
+        live_server.url,
+        {
+            "staff: practice diary": reverse("booking:practice_diary"),
+            "staff: publish a session": reverse("booking:session_publish"),
+            "staff: a session": reverse("booking:session", args=[evening_b.public_id]),
+            "staff: release rules": reverse("booking:session_rules", args=[evening_b.public_id]),
+            "staff: NHS 111 reservation": reverse("booking:nhs111_reservation"),
+            "staff: practice system problems": reverse("writeback:problems"),
+            "staff: registered patients": reverse("patients:list"),
+            "staff: a patient": reverse("patients:detail", args=[patient_b.public_id]),
+            "staff: practice": reverse("organisation:organisation"),
+        },
+    )
+    assert page.console_errors == []
+
+
+def test_an_ig_leads_and_an_ae_clinicians_pages(
+    page, live_server, ig_lead_a, ae_clinician, ae_department, patient_a, practice_manager_a
+):
+    agreement(patient_a.registered_practice, ae_department, Scope.BOOKING, by=practice_manager_a)
+    sign_in(page, live_server.url, ig_lead_a.username)
+    _check(
+        page,
+        live_server.url,
+        {
+            "staff: governance": reverse("governance:index"),
+            "staff: access report": reverse("governance:access_report"),
+            "staff: sharing agreements": reverse("governance:agreements"),
+        },
+    )
+    page.context.clear_cookies()
+    sign_in(page, live_server.url, ae_clinician.username)
+    _check(
+        page,
+        live_server.url,
+        {
+            "staff: care diary": reverse("carediary:home"),
+            "staff: care diary patient": reverse("carediary:patient", args=[patient_a.public_id]),
+        },
+    )
