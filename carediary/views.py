@@ -22,16 +22,15 @@ from governance.decorators import staff_view
 from governance.forms import FindPatientForm
 from governance.permissions import Perm
 
-_FINDING = ("nhs_number", "family_name", "date_of_birth_day")
-
 
 @staff_view(Perm.USE_CARE_DIARY)
-@require_GET
+@require_http_methods(["GET", "POST"])
 def home(request: HttpRequest) -> HttpResponse:
     """Find the patient: NHS number, or last name and date of birth, among the patients of
-    the practices that share with this service (or it has a basis for)."""
-    searching = any(name in request.GET for name in _FINDING)
-    form = FindPatientForm(request.GET if searching else None)
+    the practices that share with this service (or it has a basis for). Posted: an NHS
+    number never lands in an address."""
+    searching = request.method == "POST"
+    form = FindPatientForm(request.POST if searching else None)
     results = None
     if searching and form.is_valid():
         results = find_patients(Actor.from_request(request), Purpose.BOOK, **form.cleaned_data)

@@ -22,6 +22,10 @@ from governance.models import (
 from governance.permissions import Perm, has_org_permission
 from practices.models import Organisation
 
+# The session key under which a search that found no one leaves the NHS number it looked
+# for, so that breaking glass need not ask for it again (and it never goes in an address).
+SEARCHED_NHS_NUMBER = "break_glass_searched_nhs_number"
+
 BREAK_GLASS_MINUTES = getattr(settings, "BREAK_GLASS_MINUTES", 60)
 
 

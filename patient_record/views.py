@@ -23,6 +23,7 @@ from governance.access import (
 )
 from governance.actions import Action
 from governance.audit import Actor
+from governance.break_glass import SEARCHED_NHS_NUMBER
 from governance.decorators import staff_view
 from governance.forms import FindPatientForm
 from governance.permissions import Perm, has_org_permission, org_permissions
@@ -135,9 +136,10 @@ def patient_edit(request: HttpRequest, patient_id: UUID) -> HttpResponse:
 
 
 @staff_view(Perm.VIEW_ORGANISATION_DETAILS)
-@require_GET
+@require_http_methods(["GET", "POST"])
 def patient_find(request: HttpRequest) -> HttpResponse:
-    """Find a patient across the practices that share with the acting organisation."""
+    """Find a patient across the practices that share with the acting organisation. The
+    search is posted: an NHS number never lands in an address."""
     perms = org_permissions(request.user, request.acting.organisation)
     if Perm.VIEW_PATIENT_RECORDS in perms:
         purpose = Purpose.VIEW_RECORD
@@ -145,16 +147,17 @@ def patient_find(request: HttpRequest) -> HttpResponse:
         purpose = Purpose.BOOK
     else:
         raise PermissionDenied("Your role does not find patients.")
-    form = FindPatientForm(request.GET or None)
+    form = FindPatientForm(request.POST if request.method == "POST" else None)
     results = None
     if form.is_bound and form.is_valid():
         results = find_patients(Actor.from_request(request), purpose, **form.cleaned_data)
+        if not results and form.cleaned_data.get("nhs_number"):
+            request.session[SEARCHED_NHS_NUMBER] = form.cleaned_data["nhs_number"]
     context = {
         "form": form,
         "results": results,
         "can_open_record": purpose == Purpose.VIEW_RECORD,
         "can_book": Perm.BOOK_FOR_PATIENTS in perms,
         "can_break_glass": Perm.BREAK_GLASS in perms,
-        "searched_nhs_number": form.cleaned_data.get("nhs_number") if results is not None else "",
     }
     return render(request, "patient_record/patient_find.html", context)

@@ -129,7 +129,7 @@ def test_publishing_a_session_on_a_far_date_is_a_form_error(
 def test_finding_a_patient_by_a_far_date_of_birth_is_a_form_error(
     client_for, practice_manager_a, url_name, day
 ):
-    response = client_for(practice_manager_a).get(
+    response = client_for(practice_manager_a).post(
         reverse(url_name), {"family_name": "Lovelace", **_split("date_of_birth", day)}
     )
     _shows_the_error(response)

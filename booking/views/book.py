@@ -26,22 +26,21 @@ from governance.permissions import Perm
 
 from ._patients import chosen_patient
 
-_FINDING = ("nhs_number", "family_name", "date_of_birth_day")
-
 
 @staff_view(Perm.BOOK_FOR_PATIENTS)
-@require_GET
+@require_http_methods(["GET", "POST"])
 def find_patient(request: HttpRequest) -> HttpResponse:
-    """Step one: the patient, by NHS number or by last name and date of birth. A slot
-    already picked from the diary is carried through."""
-    slot_id = validate_uuid(request.GET.get("slot", ""))
+    """Step one: the patient, by NHS number or by last name and date of birth, posted so
+    that neither lands in an address (server logs, browser history). A slot already picked
+    from the diary is carried through."""
+    slot_id = validate_uuid(request.POST.get("slot") or request.GET.get("slot", ""))
     slot = (
         get_slot_for_booking_or_404(actor=Actor.from_request(request), public_id=slot_id)
         if slot_id
         else None
     )
-    searching = any(name in request.GET for name in _FINDING)
-    form = FindPatientForm(request.GET if searching else None)
+    searching = request.method == "POST"
+    form = FindPatientForm(request.POST if searching else None)
     results = None
     if searching and form.is_valid():
         results = find_patients(Actor.from_request(request), Purpose.BOOK, **form.cleaned_data)

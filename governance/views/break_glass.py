@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 from frontend.forms import apply_service_errors
 from governance import break_glass as emergency_access
 from governance.audit import Actor
-from governance.break_glass import BREAK_GLASS_MINUTES
+from governance.break_glass import BREAK_GLASS_MINUTES, SEARCHED_NHS_NUMBER
 from governance.decorators import staff_view
 from governance.forms import BreakGlassForm
 from governance.permissions import Perm
@@ -18,7 +18,9 @@ from governance.permissions import Perm
 @require_http_methods(["GET", "POST"])
 def break_glass(request: HttpRequest) -> HttpResponse:
     """Emergency access to a patient the user has no other basis to see."""
-    form = BreakGlassForm(request.POST or None, initial={"nhs_number": request.GET.get("nhs")})
+    # The number a search just failed to find, carried in the session, never the address.
+    searched = request.session.get(SEARCHED_NHS_NUMBER, "")
+    form = BreakGlassForm(request.POST or None, initial={"nhs_number": searched})
     if request.method == "POST" and form.is_valid():
         try:
             event = emergency_access.break_glass(

@@ -10,7 +10,7 @@ def test_an_ae_clinician_finds_a_patient_of_a_sharing_practice(
     client_for, ae_clinician, patient_a, practice_a, ae_department, practice_manager_a
 ):
     agreement(practice_a, ae_department, Scope.BOOKING, by=practice_manager_a)
-    response = client_for(ae_clinician).get(
+    response = client_for(ae_clinician).post(
         reverse("carediary:home"), {"nhs_number": patient_a.nhs_number}
     )
     assert reverse("carediary:patient", args=[patient_a.public_id]) in response.content.decode()
@@ -20,7 +20,7 @@ def test_an_ae_clinician_finds_a_patient_of_a_sharing_practice(
 def test_a_patient_of_an_unsharing_practice_is_not_found_and_claim_and_break_glass_are_offered(
     client_for, ae_clinician, patient_b
 ):
-    response = client_for(ae_clinician).get(
+    response = client_for(ae_clinician).post(
         reverse("carediary:home"), {"nhs_number": patient_b.nhs_number}
     )
     page = response.content.decode()

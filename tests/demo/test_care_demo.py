@@ -26,7 +26,7 @@ def test_an_ae_clinician_books_and_logs_and_the_key_worker_sees_it(demo):
     ae = _client("ae.clinician")
 
     # Find the care-home resident by NHS number; open them in the care diary.
-    found = ae.get(reverse("carediary:home"), {"nhs_number": patient.nhs_number})
+    found = ae.post(reverse("carediary:home"), {"nhs_number": patient.nhs_number})
     page_url = reverse("carediary:patient", args=[patient.public_id])
     assert page_url in found.content.decode()
     page = ae.get(page_url).content.decode()

@@ -7,7 +7,7 @@ from tests.governance.helpers import agreement, consent
 
 
 def _find(client, **params):
-    return client.get(reverse("patients:find"), params)
+    return client.post(reverse("patients:find"), params)
 
 
 def test_hub_finds_patients_of_sharing_practices_only(
@@ -56,3 +56,20 @@ def test_urgent_care_without_consent_is_offered_break_glass(
     consent(patient_a, Consent.Scope.SHARE_RECORD, Consent.State.GIVEN, by=practice_manager_a)
     found = _find(client, nhs_number=patient_a.nhs_number)
     assert reverse("patients:detail", args=[patient_a.public_id]).encode() in found.content
+
+
+def test_the_search_is_posted_and_a_number_not_found_is_offered_to_break_glass_unseen(
+    client_for, ae_clinician, patient_b
+):
+    client = client_for(ae_clinician)
+    assert (
+        client.get(reverse("patients:find"), {"nhs_number": patient_b.nhs_number}).context[
+            "results"
+        ]
+        is None
+    )  # a number in the address is not a search
+    missing = _find(client, nhs_number=patient_b.nhs_number)
+    assert b"No patient found" in missing.content
+    assert patient_b.nhs_number.encode() not in missing.content.split(b"break-glass")[-1][:200]
+    glass = client.get(reverse("governance:break_glass"))
+    assert glass.context["form"].initial["nhs_number"] == patient_b.nhs_number

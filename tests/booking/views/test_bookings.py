@@ -90,7 +90,7 @@ def test_a_patient_the_hub_has_no_basis_to_book_for_is_not_found(
 def test_finding_a_patient_by_nhs_number_leads_to_the_slot_search_for_them(
     client_for, hub_receptionist, hub_books_for_a, patient_a
 ):
-    response = client_for(hub_receptionist).get(
+    response = client_for(hub_receptionist).post(
         reverse("booking:find_patient"), {"nhs_number": patient_a.nhs_number}
     )
     assert response.status_code == 200
@@ -106,7 +106,7 @@ def test_a_slot_picked_first_is_carried_through_finding_the_patient(
     book = reverse("booking:book", args=[slots_b[0].public_id])
     to_find = client.get(book)
     assert to_find.status_code == 302 and "slot=" in to_find["Location"]
-    found = client.get(
+    found = client.post(
         reverse("booking:find_patient"),
         {"slot": slots_b[0].public_id, "nhs_number": patient_a.nhs_number},
     )
