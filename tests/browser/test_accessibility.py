@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from booking.services.bookings import book_slot
 from governance.models import Scope
-from tests.browser.axe import assert_accessible
+from tests.browser.axe import DESKTOP, PHONE, assert_accessible
 from tests.browser.test_hub_booking import sign_in
 from tests.governance.helpers import actor_for, agreement
 
@@ -44,6 +44,15 @@ def test_a_hub_receptionists_pages(
     page.get_by_role("button", name="Search", exact=True).click()
     page.wait_for_selector("#slot-results >> text=Kirkgate Surgery")
     assert_accessible(page, "staff: find a slot, with results")
+    # A count is announced, not the rows; and on a phone the Book link is on screen.
+    assert "free slots found" in page.inner_text("#slot-count")
+    assert page.get_attribute("#slot-results", "aria-live") is None
+    page.set_viewport_size(PHONE)
+    page.wait_for_timeout(500)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    book = page.locator("#slot-results a", has_text="Book").first.bounding_box()
+    assert 0 <= book["x"] and book["x"] + book["width"] <= PHONE["width"]
+    page.set_viewport_size(DESKTOP)
     second = evening_b.slots.order_by("start")[1]
     _check(
         page,
