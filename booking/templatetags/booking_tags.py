@@ -69,13 +69,20 @@ def booking_tag(booking: Booking) -> SafeString:
 
 @register.filter
 def write_back_tag(booking: Booking) -> SafeString:
+    """Where the booking stands in the practice's own system: a tag, and for one a person
+    must key in, what that means, in words on the page (never only in a tooltip)."""
     label, css = _WRITE_BACK_TAGS.get(booking.write_back, (booking.write_back, "nhsuk-tag--grey"))
-    return format_html(
-        '<strong class="nhsuk-tag {}" title="{}">{}</strong>',
-        css,
-        booking.get_write_back_display(),
-        label,
-    )
+    if booking.write_back == Booking.WriteBack.MANUAL:
+        return format_html(
+            '<strong class="nhsuk-tag {}">{}</strong> <span class="nhsuk-body-s">{}</span>',
+            css,
+            label,
+            _BY_HAND,
+        )
+    return _tag(label, css)
+
+
+_BY_HAND = "Someone at the practice types it into their own system."
 
 
 @register.filter

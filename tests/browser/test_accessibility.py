@@ -51,7 +51,7 @@ def test_a_hub_receptionists_pages(
     page.wait_for_timeout(500)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     book = page.locator("#slot-results a", has_text="Book").first.bounding_box()
-    assert 0 <= book["x"] and book["x"] + book["width"] <= PHONE["width"]
+    assert book["x"] >= 0 and book["x"] + book["width"] <= PHONE["width"]
     page.set_viewport_size(DESKTOP)
     second = evening_b.slots.order_by("start")[1]
     _check(

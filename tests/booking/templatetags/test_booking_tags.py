@@ -41,3 +41,13 @@ def test_booking_pages_show_times_only_through_clock():
     ]
 
     assert offending == []
+
+
+def test_enter_by_hand_is_explained_on_the_page_not_in_a_tooltip():
+    from booking.models import Booking
+    from booking.templatetags.booking_tags import write_back_tag
+
+    manual = write_back_tag(Booking(write_back=Booking.WriteBack.MANUAL))
+    assert "Enter by hand" in manual and "types it into their own system" in manual
+    assert "title=" not in manual
+    assert "title=" not in write_back_tag(Booking(write_back=Booking.WriteBack.CONFIRMED))
