@@ -1,12 +1,12 @@
-"""The patient hears of an appointment booked for them, whoever booked it: an email to the
-address on their record, sent once after the booking commits (text messages and NHS App
-messages come with patients online)."""
+"""The patient hears of an appointment booked, cancelled or coming up, whoever booked it: an
+email to the address on their record and a text to their mobile, each sent once after the
+change commits. The organisation that booked sees how each went."""
 
 from booking.changes import Change
 from booking.models import Booking
 from core.time import day_and_time
 from governance.audit import Actor
-from notifications.services import send_email
+from notifications.services import send_email, send_sms
 
 # How a move's cancellation is recorded (`services.bookings.rebook`, `services.own`).
 MOVED = ("Rebooked", "Moved")
@@ -27,22 +27,33 @@ def remind_the_patient(booking: Booking) -> bool:
 
 def _send(booking: Booking, what: str, template: str) -> bool:
     patient = booking.patient
-    if not patient.email:
+    if not patient.email and not patient.mobile:
         return False
     slot = booking.slot
     practice, site = slot.practice, slot.site
-    return send_email(
-        key=f"booking:{booking.public_id}:{what}",
+    values = {
+        "name": f"{patient.given_name} {patient.family_name}",
+        "when": day_and_time(booking.start),
+        "place": f"{practice.name}, {site.name}",
+        "address": f"{site.address_line_1}, {site.town}, {site.postcode}",
+        "clinician": str(slot.clinician)
+        if slot.clinician_id
+        else slot.get_practitioner_role_display(),
+        "phone": practice.phone or "the practice",
+    }
+    key = f"booking:{booking.public_id}:{what}"
+    emailed = send_email(
+        key=key,
         to=patient.email,
         template=template,
-        personalisation={
-            "name": f"{patient.given_name} {patient.family_name}",
-            "when": day_and_time(booking.start),
-            "place": f"{practice.name}, {site.name}",
-            "address": f"{site.address_line_1}, {site.town}, {site.postcode}",
-            "clinician": str(slot.clinician)
-            if slot.clinician_id
-            else slot.get_practitioner_role_display(),
-            "phone": practice.phone or "the practice",
-        },
+        personalisation=values,
+        organisation_id=booking.booking_organisation_id,
     )
+    texted = send_sms(
+        key=f"{key}:sms",
+        to=patient.mobile,
+        template=template,
+        personalisation=values,
+        organisation_id=booking.booking_organisation_id,
+    )
+    return emailed or texted

@@ -314,6 +314,9 @@ NOTIFICATIONS_BACKEND = env_str(
     else "notifications.backends.ConsoleBackend",
 )
 NOTIFY_API_KEY = env_optional("NOTIFY_API_KEY")
+# The bearer token GOV.UK Notify sends with delivery receipts (set in Notify's callback
+# settings); unset, receipts are refused and `notifications.check_delivery` asks instead.
+NOTIFY_CALLBACK_TOKEN = env_optional("NOTIFY_CALLBACK_TOKEN") or ""
 NOTIFY_BASE_URL = env_str("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
 # Where the site is reached from outside: links in email are made absolute with it.
 SITE_URL = env_str("SITE_URL") if PRODUCTION else env_str("SITE_URL", "http://localhost:8000")

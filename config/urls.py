@@ -5,6 +5,7 @@ from django.urls import include, path
 from api.docs import ApiDocsView, ApiSchemaView
 from config.health import healthz
 from governance.forms import SignInForm
+from notifications.views import delivery_receipt
 from organisation import views as organisation_views
 
 handler400 = "frontend.views.bad_request"
@@ -39,5 +40,6 @@ urlpatterns = [
     path("api/schema/", ApiSchemaView.as_view(), name="api_schema"),
     path("api/docs/", ApiDocsView.as_view(), name="api_docs"),
     path("healthz", healthz, name="healthz"),
+    path("notifications/notify/receipts/", delivery_receipt, name="notify_receipts"),
     path("admin/", admin.site.urls),
 ]

@@ -1,4 +1,4 @@
-"""Where email goes. NOTIFICATIONS_BACKEND names one of these classes."""
+"""Where email and text messages go. NOTIFICATIONS_BACKEND names one of these classes."""
 
 import logging
 from typing import ClassVar, Protocol
@@ -6,7 +6,7 @@ from typing import ClassVar, Protocol
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from notifications.templates import render
+from notifications.templates import render, render_sms
 
 logger = logging.getLogger(__name__)
 
@@ -18,6 +18,14 @@ class Backend(Protocol):
         """Send; return the backend's id for the message. Raise on failure."""
         ...
 
+    def send_sms(
+        self, *, to: str, template: str, personalisation: dict[str, str], reference: str
+    ) -> str: ...
+
+    def delivery_status(self, backend_id: str) -> str | None:
+        """What the service last said of delivery; None if it cannot say."""
+        ...
+
 
 class ConsoleBackend:
     """The demo's: writes each message to the log."""
@@ -26,6 +34,13 @@ class ConsoleBackend:
         subject, body = render(template, personalisation)
         logger.info("Email to %s: %s\n%s", to, subject, body)
         return reference
+
+    def send_sms(self, *, to, template, personalisation, reference) -> str:
+        logger.info("Text message to %s: %s", to, render_sms(template, personalisation))
+        return reference
+
+    def delivery_status(self, backend_id: str) -> str | None:
+        return None
 
 
 class RecordingBackend:
@@ -36,14 +51,39 @@ class RecordingBackend:
     def send_email(self, *, to, template, personalisation, reference) -> str:
         subject, body = render(template, personalisation)
         self.outbox.append(
-            {"to": to, "template": template, "subject": subject, "body": body, "key": reference}
+            {
+                "channel": "email",
+                "to": to,
+                "template": template,
+                "subject": subject,
+                "body": body,
+                "key": reference,
+            }
         )
         return reference
+
+    def send_sms(self, *, to, template, personalisation, reference) -> str:
+        body = render_sms(template, personalisation)
+        self.outbox.append(
+            {
+                "channel": "sms",
+                "to": to,
+                "template": template,
+                "subject": "",
+                "body": body,
+                "key": reference,
+            }
+        )
+        return reference
+
+    def delivery_status(self, backend_id: str) -> str | None:
+        return None
 
 
 class NotifyBackend:
     """GOV.UK Notify, through its Python client. NOTIFY_API_KEY and NOTIFY_TEMPLATE_IDS
-    (our template name → Notify template id) come from the environment."""
+    (our template name → Notify template id; "name:sms" for a text message's) come from the
+    environment."""
 
     def __init__(self):
         from notifications_python_client.notifications import NotificationsAPIClient
@@ -60,6 +100,18 @@ class NotifyBackend:
             reference=reference,
         )
         return answer["id"]
+
+    def send_sms(self, *, to, template, personalisation, reference) -> str:
+        answer = self.client.send_sms_notification(
+            phone_number=to,
+            template_id=settings.NOTIFY_TEMPLATE_IDS[f"{template}:sms"],
+            personalisation=personalisation,
+            reference=reference,
+        )
+        return answer["id"]
+
+    def delivery_status(self, backend_id: str) -> str | None:
+        return self.client.get_notification_by_id(backend_id)["status"]
 
 
 def backend() -> Backend:

@@ -55,6 +55,25 @@ TEMPLATES: dict[str, tuple[str, str]] = {
     ),
 }
 
+# Text messages: one or two SMS fragments each, no subject.
+SMS_TEMPLATES: dict[str, str] = {
+    "appointment-booked": (
+        "Your GP appointment: ((when)) at ((place)). If you cannot go, cancel it so someone "
+        "else can have it: call ((phone))."
+    ),
+    "appointment-cancelled": (
+        "Your GP appointment on ((when)) at ((place)) is cancelled. To book another, call "
+        "((phone))."
+    ),
+    "appointment-reminder": (
+        "Reminder: GP appointment ((when)) at ((place)). Cannot go? Call ((phone))."
+    ),
+    "waiting-list-offer": (
+        "A GP appointment is free: ((when)) at ((place)). Held for you until ((held_until)). "
+        "Accept or decline: ((link))"
+    ),
+}
+
 _PLACEHOLDER = re.compile(r"\(\(([a-z_]+)\)\)")
 
 
@@ -67,3 +86,8 @@ def render(name: str, personalisation: dict[str, str]) -> tuple[str, str]:
         return str(personalisation[match.group(1)])
 
     return _PLACEHOLDER.sub(fill, subject), _PLACEHOLDER.sub(fill, body)
+
+
+def render_sms(name: str, personalisation: dict[str, str]) -> str:
+    """A text message with every placeholder filled."""
+    return _PLACEHOLDER.sub(lambda match: str(personalisation[match.group(1)]), SMS_TEMPLATES[name])

@@ -28,7 +28,7 @@ from booking.services.own import book_held_slot, future_online_bookings
 from core.time import day_and_time, to_london
 from governance.actions import Action
 from governance.audit import Actor, record_event
-from notifications.services import send_email
+from notifications.services import send_email, send_sms
 from online.accounts import account_for_patient
 from online.models import Offer, WaitingListEntry
 from online.policy import policy_of, practices_of
@@ -174,12 +174,16 @@ def _send_offer(offer: Offer, token: str) -> None:
         "held_until": day_and_time(offer.expires_at),
         "link": reverse("online:offer", args=[token]),
     }
-    send_email(
-        key=f"offer:{offer.public_id}",
-        to=patient.email,
-        template="waiting-list-offer",
-        personalisation=values,
-    )
+    message = {
+        "key": f"offer:{offer.public_id}",
+        "template": "waiting-list-offer",
+        "personalisation": values,
+        "organisation_id": entry.hub_id,
+    }
+    # By text if they asked for one and have a mobile; otherwise, or failing that, email.
+    if entry.contact_by == "sms" and send_sms(to=patient.mobile, **message):
+        return
+    send_email(to=patient.email, **message)
 
 
 def offer_freed_slot(*, by: Actor, booking: Booking, change: Change) -> None:

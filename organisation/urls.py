@@ -1,6 +1,6 @@
 from django.urls import path
 
-from organisation import views
+from organisation import messages, views
 
 app_name = "organisation"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("clinicians/<uuid:clinician_id>/", views.clinician_edit, name="clinician_edit"),
     path("staff/new/", views.staff_add, name="staff_add"),
     path("staff/<uuid:membership_id>/", views.staff_edit, name="staff_edit"),
+    path("messages/", messages.messages_sent, name="messages"),
 ]

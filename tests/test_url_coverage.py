@@ -137,7 +137,7 @@ def _url(name: str, chain: tuple, foreign=None) -> str:
 
 
 def _refused(response, admin: bool, patient_area: bool = False) -> bool:
-    if response.status_code in (403, 404, 405):
+    if response.status_code in (401, 403, 404, 405):
         return True
     if response.status_code == 302:
         if patient_area:  # staff sessions do not reach the patient area: its own sign-in

@@ -197,4 +197,8 @@ MATRIX: dict[str, dict] = {
     "online_staff:add_to_waiting_list": roles(PM, PR, CL, HM, HR, UC, scopes={OWN, SHARED}),
     "online_staff:remove_from_waiting_list": roles(HM, HR, scopes={OWN}),
     "online_staff:registration_key": roles(PM, PR, scopes={OWN}),
+    # GOV.UK Notify's delivery receipts: Notify alone, with its bearer token.
+    "notify_receipts": {},
+    # Messages the organisation sent to patients (no patient named): whoever books.
+    "organisation:messages": roles(PM, PR, CL, HM, HR, UC),
 }

@@ -243,7 +243,7 @@ def _outcome(response, admin: bool) -> str:
         return "ok"
     if status == 400 and response["Content-Type"] == "application/json":
         return "ok"  # the API let them in, then refused the empty request body
-    if status in (403, 404) or status == 302:
+    if status in (401, 403, 404) or status == 302:
         return "refused"
     raise AssertionError(f"unexpected status {status}")
 

@@ -14,6 +14,7 @@ from notifications.backends import NotifyBackend
 SERVICE_ID = str(uuid.uuid4())
 SECRET = str(uuid.uuid4())
 TEMPLATE_ID = str(uuid.uuid4())
+SMS_ID = str(uuid.uuid4())
 
 
 @pytest.fixture
@@ -33,6 +34,16 @@ def notify(settings):
             self.end_headers()
             self.wfile.write(answer.encode())
 
+        def do_GET(self):
+            token = self.headers["Authorization"].removeprefix("Bearer ")
+            jwt.decode(token, SECRET, algorithms=["HS256"])
+            received.append({"path": self.path})
+            answer = json.dumps({"id": self.path.rsplit("/", 1)[-1], "status": "delivered"})
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(answer.encode())
+
         def log_message(self, *args):
             pass
 
@@ -40,7 +51,7 @@ def notify(settings):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     settings.NOTIFY_BASE_URL = f"http://127.0.0.1:{server.server_port}"
     settings.NOTIFY_API_KEY = f"hubdiary_test-{SERVICE_ID}-{SECRET}"
-    settings.NOTIFY_TEMPLATE_IDS = {"review-due": TEMPLATE_ID}
+    settings.NOTIFY_TEMPLATE_IDS = {"review-due": TEMPLATE_ID, "appointment-reminder:sms": SMS_ID}
     yield received
     server.shutdown()
     server.server_close()
@@ -71,3 +82,50 @@ def test_a_template_without_a_notify_id_fails_loudly(notify):
             to="a@example.nhs.uk", template="task-assigned", personalisation={}, reference="r"
         )
     assert notify == []
+
+
+def test_a_text_goes_to_notify_with_the_text_templates_id(notify):
+    NotifyBackend().send_sms(
+        to="+447700900123",
+        template="appointment-reminder",
+        personalisation={"when": "Monday 7 December at 6:30pm", "place": "X", "phone": "0"},
+        reference="booking:1:reminder:sms",
+    )
+    [request] = notify
+    assert request["path"] == "/v2/notifications/sms"
+    assert request["body"]["phone_number"] == "+447700900123"
+    assert request["body"]["template_id"] == SMS_ID
+
+
+def test_the_job_asks_notify_how_sent_messages_went(notify, settings, db):
+    import datetime
+
+    from django.utils import timezone
+
+    from notifications.models import Message
+    from notifications.services import check_delivery
+
+    settings.NOTIFICATIONS_BACKEND = "notifications.backends.NotifyBackend"
+    sent = timezone.now() - datetime.timedelta(minutes=5)
+    message = Message.objects.create(
+        key="k",
+        to="a@example.com",
+        template="review-due",
+        status=Message.Status.SENT,
+        reference="notify-id-7",
+        sent_at=sent,
+    )
+    fresh = Message.objects.create(
+        key="k2",
+        to="b@example.com",
+        template="review-due",
+        status=Message.Status.SENT,
+        reference="notify-id-8",
+        sent_at=timezone.now(),
+    )
+    assert check_delivery() == 1
+    message.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (message.status, message.delivery_status) == (Message.Status.DELIVERED, "delivered")
+    assert fresh.status == Message.Status.SENT  # too soon to ask
+    assert [r["path"] for r in notify] == ["/v2/notifications/notify-id-7"]
