@@ -122,3 +122,20 @@ def test_an_ig_leads_and_an_ae_clinicians_pages(
             "staff: care diary patient": reverse("carediary:patient", args=[patient_a.public_id]),
         },
     )
+
+
+def test_the_release_rules_page_stays_short_with_every_audience_ticked(
+    page, live_server, practice_manager_b, evening_b
+):
+    sign_in(page, live_server.url, practice_manager_b.username)
+    page.goto(f"{live_server.url}{reverse('booking:session_rules', args=[evening_b.public_id])}")
+    for box in page.locator("input[type=checkbox][name$='-release']").all():
+        box.check()
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < 3000, height  # the rarely used conditions are folded away
+    # A way of opening shows its own questions only once chosen.
+    hours = page.locator("#id_hub-hours_before")
+    assert not hours.is_visible()
+    page.get_by_label("A set number of hours before the start").first.check()
+    assert hours.is_visible()
+    assert_accessible(page, "staff: release rules, every audience ticked")

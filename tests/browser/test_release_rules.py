@@ -55,11 +55,13 @@ def test_practice_staff_release_a_session_to_urgent_care_from_8am_by_keyboard(
 
     tab_to(page, "id_urgent-care-release")
     page.keyboard.press("Space")  # ticking it reveals the rule's details
-    assert page.is_visible("#id_urgent-care-opens_time")
+    assert page.is_visible("#id_urgent-care-opens_0")
+    assert not page.is_visible("#id_urgent-care-opens_time")  # until "on the day" is chosen
     tab_to(page, "id_urgent-care-opens_0")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")  # "On the day, from midnight or a time you set"
     assert page.is_checked("#id_urgent-care-opens_2")
+    assert page.is_visible("#id_urgent-care-opens_time")
     tab_to(page, "id_urgent-care-opens_time")
     page.keyboard.type("8am")
     follow(page, "Save who may book")
