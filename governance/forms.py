@@ -292,6 +292,8 @@ class AccessReportForm(NHSForm):
         required=False,
         choices=[("", "Allowed and denied"), *AuditEvent.Outcome.choices],
     )
+    # One patient, by id: what a posted NHS number becomes in the report's address.
+    patient_public_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     def clean_nhs_number(self) -> str:
         raw = self.cleaned_data["nhs_number"]

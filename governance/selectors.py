@@ -296,6 +296,7 @@ def access_report(
     date_to: datetime.date | None = None,
     outcome: str = "",
     nhs_number: str = "",
+    patient_public_id=None,
 ) -> QuerySet[AuditEvent]:
     """Audit events about the acting practice's patients, or by its organisation's staff.
     Each is annotated `patient_shown`: whether the reader may see the event's patient (their
@@ -312,6 +313,8 @@ def access_report(
         events = events.filter(patient=patient)
     if nhs_number:
         events = events.filter(patient__nhs_number=nhs_number)
+    if patient_public_id:
+        events = events.filter(patient__public_id=patient_public_id)
     if username:
         events = events.filter(actor_username__iexact=username)
     tz = timezone.get_current_timezone()

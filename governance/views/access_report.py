@@ -2,13 +2,15 @@
 Looking at it, or downloading it, is itself audited."""
 
 import csv
+import uuid
 from itertools import chain
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from governance import reports, selectors
 from governance.access import Purpose
@@ -29,6 +31,8 @@ def _audit(request: HttpRequest, action: Action, filters: dict, shown) -> None:
     patient = None
     if filters.get("nhs_number"):
         patient = patient_with_nhs_number(filters["nhs_number"])
+    elif filters.get("patient_public_id"):
+        patient = Patient.objects.filter(public_id=filters["patient_public_id"]).first()
     record_event(
         actor=Actor.from_request(request),
         action=action,
@@ -39,13 +43,37 @@ def _audit(request: HttpRequest, action: Action, filters: dict, shown) -> None:
     )
 
 
+def _query(form: AccessReportForm) -> str:
+    """The report's address for these filters, an NHS number turned into the patient's id
+    (an unknown number into an id no patient has, so the answer is the same: no events)."""
+    query = {
+        name: value
+        for name, value in form.data.items()
+        if name not in ("nhs_number", "csrfmiddlewaretoken", "patient_public_id") and value
+    }
+    number = form.cleaned_data.get("nhs_number")
+    if number:
+        patient = patient_with_nhs_number(number)
+        query["patient_public_id"] = str(patient.public_id if patient else uuid.uuid4())
+    elif form.cleaned_data.get("patient_public_id"):
+        query["patient_public_id"] = str(form.cleaned_data["patient_public_id"])
+    return urlencode(query)
+
+
 def _patients_shown(events) -> list:
     return [event.patient for event in events if event.patient_shown]
 
 
 @staff_view(Perm.REVIEW_ACCESS)
-@require_GET
+@require_http_methods(["GET", "POST"])
 def access_report(request: HttpRequest) -> HttpResponse:
+    """The filters are posted and come back as an address with the patient's id in place of
+    their NHS number (post, redirect, get), so the number is in no address or log."""
+    if request.method == "POST":
+        form = AccessReportForm(request.POST)
+        if not form.is_valid():
+            return render(request, "governance/access_report.html", {"form": form, "page": None})
+        return redirect(f"{request.path}?{_query(form)}")
     form = AccessReportForm(request.GET)
     page = None
     if form.is_valid():

@@ -226,3 +226,30 @@ def test_the_report_names_its_own_practices_patients_only(
     page = client_for(ig_lead_a).get(reverse("governance:access_report")).content.decode()
     assert patient_a.formatted_nhs_number in page
     assert patient_b.formatted_nhs_number not in page and "A patient of Kirkgate Surgery" in page
+
+
+def test_a_posted_nhs_number_comes_back_as_the_patients_id_never_in_the_address(
+    client_for, ig_lead_a, events, patient_a
+):
+    client = client_for(ig_lead_a)
+    response = client.post(
+        reverse("governance:access_report"), {"nhs_number": patient_a.formatted_nhs_number}
+    )
+    assert response.status_code == 302
+    location = response["Location"]
+    assert f"patient_public_id={patient_a.public_id}" in location
+    assert patient_a.nhs_number not in location
+    page = client.get(location)
+    shown = {event.patient_id for event in page.context["page"]}
+    assert shown == {patient_a.pk}
+    assert b"Filtered to one patient" in page.content
+    unknown = client.post(reverse("governance:access_report"), {"nhs_number": "943 476 5919"})
+    assert client.get(unknown["Location"]).context["page"].paginator.count == 0
+
+
+def test_a_patients_access_history_links_to_the_report_by_id(client_for, ig_lead_a, patient_a):
+    page = client_for(ig_lead_a).get(
+        reverse("governance:patient_access_history", args=[patient_a.public_id])
+    )
+    assert f"?patient_public_id={patient_a.public_id}".encode() in page.content
+    assert f"nhs_number={patient_a.nhs_number}".encode() not in page.content
