@@ -12,6 +12,7 @@ from django.utils import timezone
 from booking.models import Booking
 from booking.services.bookings import book_slot
 from booking.services.managing import cancel_booking
+from online import throttle
 from online.accounts import issue_linkage_key
 from online.models import Offer, WaitingListEntry
 from tests.browser.axe import PHONE, assert_accessible
@@ -36,7 +37,10 @@ def _book_first_time(page, description: str) -> None:
 
 @pytest.fixture
 def olivia(practice_a, hub):
-    """A patient whose NHS number is a test user of the local NHS login."""
+    """A patient whose NHS number is a test user of the local NHS login. The live server's
+    visitors all come from 127.0.0.1, which other tests in the run may have used up NHS
+    login's sign-in allowance from: this test starts afresh."""
+    throttle.forget("nhs-login", "127.0.0.1")
     return PatientFactory(
         registered_practice=practice_a,
         nhs_number="9999000010",
