@@ -12,6 +12,7 @@ use-case pages' Ssp-InteractionID values.
 """
 
 import enum
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -35,8 +36,10 @@ _URN = "urn:nhs:names:services:gpconnect:fhir:"
 
 
 class Interaction(enum.Enum):
-    """Each GP Connect interaction Hub Diary uses: its Ssp-InteractionID and JWT scope."""
+    """Each GP Connect interaction Hub Diary uses or serves: its Ssp-InteractionID and JWT
+    scope."""
 
+    READ_METADATA = (_URN + "rest:read:metadata-1", Scope.ORGANIZATION_READ)
     SEARCH_FREE_SLOTS = (_URN + "rest:search:slot-1", Scope.ORGANIZATION_READ)
     BOOK_APPOINTMENT = (_URN + "rest:create:appointment-1", Scope.PATIENT_WRITE)
     RETRIEVE_APPOINTMENTS = (_URN + "rest:search:patient_appointments-1", Scope.PATIENT_READ)
@@ -136,42 +139,63 @@ def _invalid_parameter(message: str) -> GPConnectError:
 
 
 def _one(params: Mapping[str, Sequence[str]], name: str) -> str:
+    """A parameter the request must carry exactly once: missing is a malformed request
+    (400), repeated an invalid one (422)."""
     values = params.get(name) or []
+    if not values:
+        raise GPConnectError(SpineError.BAD_REQUEST, f"The {name!r} parameter is required.")
     if len(values) != 1:
-        raise _invalid_parameter(f"The {name!r} parameter must be given exactly once.")
+        raise _invalid_parameter(f"The {name!r} parameter must be given only once.")
     return values[0]
 
 
-def _bound(value: str, prefix: str, name: str) -> datetime:
-    """A `ge`/`le` search bound as an instant: a date means the whole London day."""
+# `yyyy-mm-ddThh:mm:ss+hh:mm`: UK local time with its offset, as the search page says; a
+# bare local time is ambiguous across a clock change, and `Z` is not the form it asks for.
+_SEARCH_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")
+
+
+@dataclass(frozen=True)
+class _Bound:
+    instant: datetime  # what slots are compared with
+    wall_clock: datetime  # naive London time, for measuring the window
+
+
+def _bound(value: str, prefix: str, name: str) -> _Bound:
+    """A `ge`/`le` search bound: a date means the whole London day, so `le` a date takes
+    slots ending by that day's end; the window is measured between the dates themselves."""
     if not value.startswith(prefix):
         raise _invalid_parameter(f"The {name!r} parameter needs the {prefix!r} prefix.")
     text = value[len(prefix) :]
     try:
         if len(text) == 10:
             day = parse_date(text)
-            return london_day_start(day) if prefix == "ge" else london_day_end(day)
+            instant = london_day_start(day) if prefix == "ge" else london_day_end(day)
+            return _Bound(instant, datetime.combine(day, datetime.min.time()))
+        if not _SEARCH_DATETIME.match(text):
+            raise ValueError(text)
         instant = datetime.fromisoformat(text)
     except ValueError as exc:
-        raise _invalid_parameter(f"The {name!r} parameter is not a date: {text!r}.") from exc
-    return instant if instant.tzinfo else instant.replace(tzinfo=LONDON)
+        raise _invalid_parameter(
+            f"The {name!r} parameter must be a date (yyyy-mm-dd) or a date and time with its "
+            f"UTC offset (yyyy-mm-ddThh:mm:ss+hh:mm), not {text!r}."
+        ) from exc
+    return _Bound(instant, instant.astimezone(LONDON).replace(tzinfo=None))
 
 
 def parse_slot_search(params: Mapping[str, Sequence[str]]) -> SlotSearch:
-    """Check a search for free slots as a provider must; raise 422 INVALID_PARAMETER."""
+    """Check a search for free slots as a provider must: a required parameter missing is
+    400 BAD_REQUEST, a parameter with a wrong value 422 INVALID_PARAMETER."""
     earliest = _bound(_one(params, "start"), "ge", "start")
     latest = _bound(_one(params, "end"), "le", "end")
-    if latest <= earliest:
+    status = _one(params, "status")
+    if latest.instant <= earliest.instant:
         raise _invalid_parameter("The search's end must come after its start.")
-    # Two weeks of calendar days: measured on the wall clock, so a clock change inside the
-    # window (a 25-hour day) does not make 14 days count as 15.
-    wall_clock_span = latest.astimezone(LONDON).replace(tzinfo=None) - earliest.astimezone(
-        LONDON
-    ).replace(tzinfo=None)
-    if wall_clock_span > timedelta(days=MAX_SEARCH_DAYS):
+    # Measured on the wall clock, so a clock change inside the window (a 25-hour day) does
+    # not make 14 days count as more.
+    if latest.wall_clock - earliest.wall_clock > timedelta(days=MAX_SEARCH_DAYS):
         raise _invalid_parameter("Search for free slots covers at most 14 days per request.")
-    if params.get("status") != ["free"]:
-        raise _invalid_parameter("Search for free slots needs status=free (and nothing else).")
+    if status != "free":
+        raise _invalid_parameter("Search for free slots takes status=free only.")
     includes = params.get("_include") or []
     if "Slot:schedule" not in includes:
         raise _invalid_parameter("Search for free slots needs _include=Slot:schedule.")
@@ -185,8 +209,8 @@ def parse_slot_search(params: Mapping[str, Sequence[str]]) -> SlotSearch:
             booking_org_type = code
         # Filters a provider does not understand are ignored, never an error.
     return SlotSearch(
-        earliest=earliest,
-        latest=latest,
+        earliest=earliest.instant,
+        latest=latest.instant,
         booking_ods=booking_ods,
         booking_org_type=booking_org_type,
         include_practitioners="Schedule:actor:Practitioner" in recursive,

@@ -54,6 +54,7 @@ class Appointment:
     delivery_channel: str = ""
     service_category: str = ""
     service_type: str = ""
+    priority: int | None = None  # unsignedInt; 0 means undefined
     id: str = ""
     version: str = ""
 
@@ -107,6 +108,8 @@ class Appointment:
             resource["serviceCategory"] = {"text": self.service_category}
         if self.service_type:
             resource["serviceType"] = [{"text": self.service_type}]
+        if self.priority is not None:
+            resource["priority"] = self.priority
         if self.description:
             resource["description"] = self.description
         resource["start"] = format_instant(self.start)
@@ -180,6 +183,11 @@ class Appointment:
         cancellation = elements.extension(resource, codes.EXT_CANCELLATION_REASON)
         cancellation_reason = cancellation.get("valueString", "") if cancellation else ""
         created = elements.instant(resource, "created") if resource.get("created") else None
+        priority = resource.get("priority")
+        if priority is not None and (
+            not isinstance(priority, int) or isinstance(priority, bool) or priority < 0
+        ):
+            raise elements.invalid("Appointment.priority must be a whole number, 0 or more.")
         return cls(
             status=status,
             start=elements.instant(resource, "start"),
@@ -198,6 +206,7 @@ class Appointment:
             delivery_channel=elements.delivery_channel(resource),
             service_category=elements.text_of(resource.get("serviceCategory")),
             service_type=elements.text_of(resource.get("serviceType")),
+            priority=priority,
             id=elements.string(resource, "id"),
             version=elements.version_of(resource),
         )

@@ -8,11 +8,12 @@ timeouts, dropped connections, "commit then drop", "the practice just booked tha
 It needs no Django database: state lives in its own SQLite file (or in memory).
 
 - `store`: the state (SQLite, safe across threads and processes): `practices` (made on
-  first use, with their sessions), `slots`, `patients`, `appointments` (under GP Connect's
-  `rules`) and the `ledger`, over one `database`.
+  first use, with their sessions), `slots`, `patients`, `appointments` and the `ledger`,
+  over one `database`.
 - `faults`: the fault controls.
-- `app`: the WSGI app, with `interactions` (the six interactions, patient search and
-  registration), `control` (faults, ledger, request log, reset), `pages` (the HTML
-  appointment books) and `wsgi` (requests and answers).
+- `app`: the WSGI app: the provider core (`gpconnect.provider`) over `backend` (the
+  practice's state for the interactions, patient search and registration), `control`
+  (faults, ledger, request log, reset), `pages` (the HTML appointment books) and `wsgi`
+  (requests and answers).
 - `server`: the threaded HTTP server that can drop connections, and a test helper.
 """

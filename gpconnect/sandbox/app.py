@@ -1,15 +1,15 @@
 """The sandbox's WSGI app: GP Connect Appointment Management for any practice, on demand.
 
-GP Connect, per practice, under `/<ODS>/STU3/1/gpconnect` (the interactions: see
-`interactions`; the rules: `gpconnect.rest` and `rules`). Each request needs Ssp-TraceID,
-the matching Ssp-InteractionID and a valid audit JWT (400 BAD_REQUEST otherwise); every
-answer says `Cache-Control: no-store`. Before carrying a request out the app adds the
-configured latency and may misbehave instead (`faults`).
+GP Connect, per practice, under `/<ODS>/STU3/1/gpconnect`: the provider core
+(`gpconnect.provider`, shared with the hub's own GP Connect facade) over the sandbox's
+state (`backend`). Before carrying a request out the app adds the configured latency and
+may misbehave instead (`faults`).
 
 For people and tests: `GET /` (the practices), `GET /<ODS>` (a practice's appointment book,
 refreshing itself: `pages`), and the controls under `/_` (`control`).
 """
 
+import contextlib
 import re
 import threading
 import traceback
@@ -18,12 +18,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 from gpconnect.errors import GPConnectError, SpineError, operation_outcome, transient_outcome
-from gpconnect.jwt import InvalidToken, read_bearer_token
-from gpconnect.rest import Interaction
+from gpconnect.provider.capability import Software
+from gpconnect.provider.core import (
+    APPOINTMENT_INTERACTIONS,
+    Provider,
+    ProviderRequest,
+    ProviderResponse,
+)
+from gpconnect.rest import FHIR_JSON_UTF8, Interaction, service_root
 from gpconnect.times import london_date
 
-from . import interactions, pages
-from .appointments import Requester
+from . import pages
+from .backend import SandboxBackend
 from .control import RequestLog, answer_control
 from .faults import Fault, Faults
 from .server import DropConnection
@@ -36,6 +42,18 @@ _BOOK_PAGE = re.compile(r"^/(?P<ods>[A-Za-z0-9]{3,10})/?$")
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+SOFTWARE = Software(
+    name="Hub Diary GP Connect sandbox",
+    version="1",
+    release_date="2026-12-04",
+    publisher="Hub Diary",
+)
+SANDBOX_INTERACTIONS = APPOINTMENT_INTERACTIONS | {
+    Interaction.READ_PATIENT,
+    Interaction.REGISTER_PATIENT,
+}
 
 
 class SandboxApp:
@@ -101,7 +119,23 @@ class SandboxApp:
         return html(404, "<h1>Not found</h1>")
 
     def _api(self, request: Request, ods: str, rest: str) -> Response:
-        interaction, params = interactions.resolve(request, rest)
+        backend = SandboxBackend(self.store, self.faults, ods)
+        provider = Provider(
+            backend,
+            software=SOFTWARE,
+            description=f"The GP Connect sandbox's stand-in for practice {ods}.",
+            interactions=SANDBOX_INTERACTIONS,
+            patient_records=backend,
+        )
+        asked = ProviderRequest(
+            method=request.method,
+            path=rest,
+            query=request.query,
+            headers=request.headers,
+            body=request.body,
+            service_root=service_root(f"http://{request.host}", ods),
+        )
+        interaction, params = provider.resolve(asked)
         entry: dict[str, Any] = {
             "at": self.clock().isoformat(timespec="milliseconds"),
             "practice": ods,
@@ -119,26 +153,25 @@ class SandboxApp:
         latency = self.faults.latency_seconds
         if latency:
             self.stop.wait(latency)
+
+        def carry_out() -> Response:
+            try:
+                answered = provider.carry_out(asked, interaction, params, now=self.clock())
+            except GPConnectError as error:
+                entry["status"], entry["error"] = error.http_status, str(error)
+                entry["claims"] = backend.claims
+                raise
+            entry["status"], entry["claims"] = answered.status, backend.claims
+            return _written(answered)
+
         fault = self.faults.pick(interaction)
-        if fault is not None:
-            entry["fault"] = fault.kind
-            return self._misbehave(fault, request, ods, interaction, params, entry)
-        try:
-            response = self._carry_out(request, ods, interaction, params, entry)
-        except GPConnectError as error:
-            entry["status"], entry["error"] = error.http_status, str(error)
-            raise
-        entry["status"] = response.status
-        return response
+        if fault is None:
+            return carry_out()
+        entry["fault"] = fault.kind
+        return self._misbehave(fault, carry_out, entry)
 
     def _misbehave(
-        self,
-        fault: Fault,
-        request: Request,
-        ods: str,
-        interaction: Interaction,
-        params: dict[str, str],
-        entry: dict[str, Any],
+        self, fault: Fault, carry_out: Callable[[], Response], entry: dict[str, Any]
     ) -> Response:
         if fault.kind == "error":
             entry["status"] = fault.status
@@ -150,51 +183,16 @@ class SandboxApp:
                 outcome = transient_outcome("The practice system is unavailable (sandbox fault).")
             return fhir(fault.status, outcome)
         if fault.kind == "commit_then_drop" or (fault.kind == "timeout" and fault.commits):
-            try:
-                entry["status"] = self._carry_out(request, ods, interaction, params, entry).status
-            except GPConnectError as error:
-                entry["status"], entry["error"] = error.http_status, str(error)
+            with contextlib.suppress(GPConnectError):  # recorded in the request log
+                carry_out()
         if fault.kind == "timeout":
             self.stop.wait(fault.hang_ms / 1000)
         raise DropConnection
 
-    def _carry_out(
-        self,
-        request: Request,
-        ods: str,
-        interaction: Interaction,
-        params: dict[str, str],
-        entry: dict[str, Any],
-    ) -> Response:
-        """Check the Spine headers and the audit JWT, then do what was asked."""
-        now = self.clock()
-        if not request.headers.get("ssp-traceid"):
-            raise GPConnectError(SpineError.BAD_REQUEST, "The Ssp-TraceID header is missing.")
-        if request.headers.get("ssp-interactionid") != interaction.interaction_id:
-            raise GPConnectError(
-                SpineError.BAD_REQUEST,
-                f"Ssp-InteractionID must be {interaction.interaction_id} for this request.",
-            )
-        try:
-            claims = read_bearer_token(
-                request.headers.get("authorization"), now=now, scopes={interaction.scope}
-            )
-        except InvalidToken as exc:
-            raise GPConnectError(SpineError.BAD_REQUEST, str(exc)) from exc
-        entry["claims"] = dict(claims.raw)
-        requester = Requester(
-            organisation_ods=claims.organisation_ods,
-            organisation_name=claims.organisation_name,
-            practitioner_id=claims.practitioner_id,
-            practitioner_name=claims.practitioner_name,
-        )
-        call = interactions.Call(
-            request=request,
-            ods=ods,
-            params=params,
-            requester=requester,
-            now=now,
-            store=self.store,
-            faults=self.faults,
-        )
-        return interactions.carry_out(interaction, call)
+
+def _written(answered: ProviderResponse) -> Response:
+    headers = [(k, v) for k, v in answered.all_headers() if k not in _SET_BY_THE_APP]
+    return Response(answered.status, answered.body, FHIR_JSON_UTF8, headers)
+
+
+_SET_BY_THE_APP = {"Content-Type", "Cache-Control"}

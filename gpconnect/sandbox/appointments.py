@@ -7,38 +7,20 @@ Who asked, as the audit JWT said, is recorded on every change.
 
 import json
 import sqlite3
-from dataclasses import dataclass
 from datetime import datetime
 
 from gpconnect.errors import VERSION_CONFLICT_STATUS, GPConnectError, SpineError
+from gpconnect.provider.core import Change, Requester
+from gpconnect.provider.rules import check_slots_fit
 from gpconnect.resources.appointment import Appointment
 from gpconnect.resources.patient import Patient
 from gpconnect.resources.schedule import Schedule
 from gpconnect.resources.slot import Slot
-from gpconnect.rest import DateWindow, Interaction
+from gpconnect.rest import DateWindow
 from gpconnect.times import london_day_end, london_day_start
 
 from .database import Database, resource, utc
-from .rules import apply_change, check_slots_fit
 from .slots import slot_from_row
-
-
-@dataclass(frozen=True)
-class Requester:
-    """Who asked, as the audit JWT said: recorded on every appointment change."""
-
-    organisation_ods: str
-    organisation_name: str
-    practitioner_id: str
-    practitioner_name: str
-
-    def to_json(self) -> dict[str, str]:
-        return {
-            "organisation_ods": self.organisation_ods,
-            "organisation_name": self.organisation_name,
-            "practitioner_id": self.practitioner_id,
-            "practitioner_name": self.practitioner_name,
-        }
 
 
 def _the_practice(ods: str, name: str) -> Requester:
@@ -231,16 +213,14 @@ class Appointments:
         self,
         ods: str,
         appointment_id: str,
-        changed: Appointment,
         *,
-        if_match: str,
-        interaction: Interaction,
+        version: str,
+        change: Change,
         requester: Requester,
         now: datetime,
     ) -> Appointment:
-        """Amend or cancel: only what GP Connect lets change may change (422
-        INVALID_RESOURCE otherwise), and only from the current version (409
-        FHIR_CONSTRAINT_VIOLATION otherwise)."""
+        """Amend or cancel: only from the current version (409 FHIR_CONSTRAINT_VIOLATION
+        otherwise), by `change`, which applies GP Connect's rules."""
         with self._database.transaction() as db:
             row = db.execute(
                 "SELECT * FROM appointment WHERE ods = ? AND id = ?", (ods, appointment_id)
@@ -250,20 +230,20 @@ class Appointments:
                     SpineError.NO_RECORD_FOUND, f"No appointment {appointment_id} at {ods}."
                 )
             current = appointment_from_row(row)
-            if if_match != current.version:
+            if version != current.version:
                 raise GPConnectError(
                     SpineError.FHIR_CONSTRAINT_VIOLATION,
-                    f"If-Match names version {if_match}, but the appointment is at version "
+                    f"If-Match names version {version}, but the appointment is at version "
                     f"{current.version}: read it again.",
                     http_status=VERSION_CONFLICT_STATUS,
                 )
-            updated = apply_change(current, changed, interaction=interaction, now=now)
-            version = int(current.version) + 1
+            updated = change(current)
+            next_version = int(current.version) + 1
             db.execute(
                 "UPDATE appointment SET version = ?, status = ?, resource = ?, updated_by = ?, "
                 "updated_at = ? WHERE id = ?",
                 (
-                    version,
+                    next_version,
                     updated.status,
                     json.dumps(updated.changed(id="", version="").to_fhir()),
                     json.dumps(requester.to_json()),
@@ -276,7 +256,7 @@ class Appointments:
                     "UPDATE slot SET status = 'free' WHERE id = ?",
                     [(slot_id,) for slot_id in current.slot_ids],
                 )
-            return updated.changed(id=current.id, version=str(version))
+            return updated.changed(id=current.id, version=str(next_version))
 
     def edit_at_the_practice(self, ods: str, appointment_id: str, *, now: datetime) -> None:
         """Someone at the practice edits the appointment (a new version)."""

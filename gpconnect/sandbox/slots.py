@@ -1,28 +1,16 @@
 """The sandbox's slots: free ones found as a searchset bundle needs them, and counted."""
 
 import sqlite3
-from dataclasses import dataclass, field
 from datetime import datetime
 
+from gpconnect.provider.core import FreeSlots
 from gpconnect.resources.location import Location
-from gpconnect.resources.organization import Organization
 from gpconnect.resources.practitioner import Practitioner
 from gpconnect.resources.schedule import Schedule
 from gpconnect.resources.slot import Slot
 
 from .database import Database, from_utc, resource, utc
 from .practices import Practices
-
-
-@dataclass
-class FreeSlots:
-    """Free slots and the resources a searchset bundle includes with them."""
-
-    slots: list[Slot]
-    schedules: dict[str, Schedule] = field(default_factory=dict)
-    practitioners: dict[str, Practitioner] = field(default_factory=dict)
-    locations: dict[str, Location] = field(default_factory=dict)
-    organization: Organization | None = None
 
 
 def slot_from_row(row: sqlite3.Row) -> Slot:
@@ -66,7 +54,8 @@ class Slots:
                         resource(db, "location", schedule.location_id)
                     )
         if found.slots:
-            found.organization = self._practices.organization(ods)
+            organization = self._practices.organization(ods)
+            found.organizations[organization.id] = organization
         return found
 
     def count(self, ods: str, *, status: str, since: datetime) -> int:

@@ -61,10 +61,26 @@ def test_slot_search_params_round_trip_through_the_provider_parser():
     assert search.include_practitioners and search.include_locations
 
 
-def test_slot_search_of_15_days_is_an_invalid_parameter():
-    params = slot_search_params(DateWindow(date(2026, 10, 20), date(2026, 11, 3)))
+def test_slot_search_of_14_days_is_allowed_and_of_15_an_invalid_parameter():
+    fourteen = slot_search_params(DateWindow(date(2026, 10, 20), date(2026, 11, 3)))
+    fifteen = slot_search_params(DateWindow(date(2026, 10, 20), date(2026, 11, 4)))
 
+    assert parse_slot_search(_params(fourteen)).latest == datetime(2026, 11, 4, tzinfo=UTC)
     with pytest.raises(GPConnectError, match="14 days") as caught:
+        parse_slot_search(_params(fifteen))
+    assert caught.value.error is SpineError.INVALID_PARAMETER
+
+
+@pytest.mark.parametrize("instant", ["2026-10-20T09:00:00", "2026-10-20T09:00:00Z"])
+def test_slot_search_refuses_a_time_without_its_uk_offset(instant):
+    params = [
+        ("start", f"ge{instant}"),
+        ("end", "le2026-10-21"),
+        ("status", "free"),
+        ("_include", "Slot:schedule"),
+    ]
+
+    with pytest.raises(GPConnectError, match="offset") as caught:
         parse_slot_search(_params(params))
     assert caught.value.error is SpineError.INVALID_PARAMETER
 
@@ -73,8 +89,8 @@ def test_slot_search_accepts_the_specifications_datetime_form():
     search = parse_slot_search(
         _params(
             [
-                ("start", "ge2017-10-20T00:00:00"),
-                ("end", "le2017-10-31T23:59:59"),
+                ("start", "ge2017-10-20T00:00:00+01:00"),
+                ("end", "le2017-10-31T23:59:59+00:00"),
                 ("status", "free"),
                 ("_include", "Slot:schedule"),
                 ("searchFilter", "https://example.org/unknown|x"),
@@ -82,7 +98,7 @@ def test_slot_search_accepts_the_specifications_datetime_form():
         )
     )
 
-    assert search.latest - search.earliest < timedelta(days=12)
+    assert search.latest - search.earliest == timedelta(days=12, minutes=59, seconds=59)
 
 
 @pytest.mark.parametrize(

@@ -35,20 +35,21 @@ def test_search_returns_free_slots_with_their_schedules_sites_clinicians_and_pra
     assert schedule["extension"][0]["url"] == codes.EXT_PRACTITIONER_ROLE
 
 
-def test_search_over_more_than_14_days_is_an_invalid_parameter(sandbox):
+def test_search_over_14_days_is_allowed_and_15_is_an_invalid_parameter(sandbox):
     start = tomorrow(sandbox)
-    answer = search(sandbox, start, start + timedelta(days=14))
 
+    assert search(sandbox, start, start + timedelta(days=14)).status == 200
+    answer = search(sandbox, start, start + timedelta(days=15))
     assert answer.status == 422 and spine_code(answer) == "INVALID_PARAMETER"
 
 
-def test_search_without_status_free_is_an_invalid_parameter(sandbox):
+def test_search_without_status_is_a_bad_request(sandbox):
     start = tomorrow(sandbox)
     query = [p for p in slot_search_params(DateWindow(start, start)) if p[0] != "status"]
 
     answer = sandbox.gpconnect(Interaction.SEARCH_FREE_SLOTS, "GET", "/Slot", query=query)
 
-    assert answer.status == 422 and spine_code(answer) == "INVALID_PARAMETER"
+    assert answer.status == 400 and spine_code(answer) == "BAD_REQUEST"
 
 
 def test_book_answers_201_with_version_etag_and_location(sandbox):

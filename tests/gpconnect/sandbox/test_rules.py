@@ -55,7 +55,9 @@ def test_book_refuses_a_slot_in_the_past(sandbox):
         ({"start": "2030-01-01T18:30:00+00:00"}, Interaction.AMEND_APPOINTMENT),
         ({"slot": [{"reference": "Slot/other"}]}, Interaction.AMEND_APPOINTMENT),
         ({"status": "cancelled"}, Interaction.AMEND_APPOINTMENT),
-        ({"status": "cancelled"}, Interaction.CANCEL_APPOINTMENT),  # no reason
+        ({"status": "noshow"}, Interaction.AMEND_APPOINTMENT),
+        ({"priority": 1}, Interaction.AMEND_APPOINTMENT),
+        ({"status": "cancelled", "comment": "Changed"}, Interaction.CANCEL_APPOINTMENT),
     ],
 )
 def test_updates_may_change_only_what_gp_connect_allows(sandbox, change, interaction):
@@ -65,6 +67,14 @@ def test_updates_may_change_only_what_gp_connect_allows(sandbox, change, interac
 
     assert answer.status == 422 and spine_code(answer) == "INVALID_RESOURCE"
     assert sandbox.ledger()[0]["version"] == "1"
+
+
+def test_a_cancellation_without_a_reason_is_an_invalid_parameter(sandbox):
+    booked = book_one(sandbox)
+
+    answer = put(sandbox, booked | {"status": "cancelled"}, "1", Interaction.CANCEL_APPOINTMENT)
+
+    assert answer.status == 422 and spine_code(answer) == "INVALID_PARAMETER"
 
 
 def test_appointments_in_the_past_cannot_be_changed(sandbox):

@@ -1,7 +1,8 @@
-"""GP Connect's rules for appointments, as the sandbox enforces them: what a new booking
-must say, which slots book together, and what an amendment or a cancellation may change
-(`appointments_use_case_book_an_appointment.md`, `..._amend_an_appointment.md`,
-`..._cancel_an_appointment.md`). Each broken rule is a 422 INVALID_RESOURCE.
+"""GP Connect's rules for appointments, as every provider of ours enforces them: what a new
+booking must say, which slots book together, and what an amendment or a cancellation may
+change (`appointments_use_case_book_an_appointment.md`, `..._amend_an_appointment.md`,
+`..._cancel_an_appointment.md`). Each broken rule is a 422 INVALID_RESOURCE, but for a
+cancellation without a reason: INVALID_PARAMETER.
 """
 
 import itertools
@@ -66,18 +67,24 @@ FIXED_FIELDS = (
     "location_id",
     "created",
     "identifiers",
+    "priority",
 )
+
+
+def _invalid(message: str) -> GPConnectError:
+    return GPConnectError(SpineError.INVALID_RESOURCE, message)
 
 
 def apply_change(
     current: Appointment, changed: Appointment, *, interaction: Interaction, now: datetime
 ) -> Appointment:
-    """The appointment after an amendment or cancellation: only what GP Connect lets
-    change may change (422 INVALID_RESOURCE otherwise)."""
+    """The appointment after an amendment or cancellation. An amendment may change the
+    description and comment only; a cancellation the status (to cancelled) and the
+    cancellation reason only; neither touches a cancelled or past appointment."""
+    if current.status == "cancelled":
+        raise _invalid("The appointment is cancelled: it can no longer be changed.")
     if current.start <= now:
-        raise GPConnectError(
-            SpineError.INVALID_RESOURCE, "Appointments in the past cannot be changed."
-        )
+        raise _invalid("Appointments in the past cannot be changed.")
     moved = [name for name in FIXED_FIELDS if getattr(changed, name) != getattr(current, name)]
     if changed.practitioner_id and changed.practitioner_id != current.practitioner_id:
         moved.append("practitioner")
@@ -88,45 +95,38 @@ def apply_change(
         != (current.booking_organization.ods_code, current.booking_organization.name)
     ):
         moved.append("booking organisation")
+    if interaction is Interaction.CANCEL_APPOINTMENT:
+        return _cancelled(current, changed, moved)
+    if changed.status != current.status:
+        moved.append("status")
+    if changed.cancellation_reason:
+        moved.append("cancellation reason")
     if moved:
-        raise GPConnectError(
-            SpineError.INVALID_RESOURCE,
-            f"Only the description, comment, status and cancellation reason may change, not "
-            f"{', '.join(moved)}.",
+        raise _invalid(
+            f"An amendment changes only the description and comment, not {', '.join(moved)}."
         )
     if len(changed.description) > DESCRIPTION_MAX or len(changed.comment) > COMMENT_MAX:
-        raise GPConnectError(
-            SpineError.INVALID_RESOURCE,
+        raise _invalid(
             f"The description takes at most {DESCRIPTION_MAX} characters and the comment "
-            f"{COMMENT_MAX}.",
+            f"{COMMENT_MAX}."
         )
-    if interaction is Interaction.CANCEL_APPOINTMENT:
-        if current.status == "cancelled":
-            raise GPConnectError(SpineError.INVALID_RESOURCE, "The appointment is cancelled.")
-        if changed.status != "cancelled" or not changed.cancellation_reason.strip():
-            raise GPConnectError(
-                SpineError.INVALID_RESOURCE,
-                "A cancellation sets status to cancelled and gives a cancellation reason.",
-            )
-        if (changed.description, changed.comment) != (current.description, current.comment):
-            raise GPConnectError(
-                SpineError.INVALID_RESOURCE,
-                "A cancellation changes only the status and the cancellation reason.",
-            )
-    else:
-        if changed.status != current.status:
-            raise GPConnectError(
-                SpineError.INVALID_RESOURCE,
-                "An amendment cannot change the status: cancel with the cancel interaction.",
-            )
-        if current.status != "cancelled" and changed.cancellation_reason:
-            raise GPConnectError(
-                SpineError.INVALID_RESOURCE,
-                "Only a cancelled appointment has a cancellation reason.",
-            )
-    return current.changed(
-        status=changed.status,
-        description=changed.description,
-        comment=changed.comment,
-        cancellation_reason=changed.cancellation_reason,
-    )
+    if not changed.description.strip():
+        raise _invalid("Appointment.description is required.")
+    return current.changed(description=changed.description, comment=changed.comment)
+
+
+def _cancelled(current: Appointment, changed: Appointment, moved: list[str]) -> Appointment:
+    if (changed.description, changed.comment) != (current.description, current.comment):
+        moved.append("description or comment")
+    if moved:
+        raise _invalid(
+            "A cancellation changes only the status and the cancellation reason, not "
+            f"{', '.join(moved)}."
+        )
+    if changed.status != "cancelled":
+        raise _invalid("A cancellation sets the status to cancelled.")
+    if not changed.cancellation_reason.strip():
+        raise GPConnectError(
+            SpineError.INVALID_PARAMETER, "A cancellation needs a cancellation reason."
+        )
+    return current.changed(status="cancelled", cancellation_reason=changed.cancellation_reason)
