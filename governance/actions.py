@@ -70,6 +70,9 @@ class Action(models.TextChoices):
     # Systems calling the API.
     API_TOKEN_CREATE = "api-token.create", "Created an API token"
     API_TOKEN_ROTATE = "api-token.rotate", "Replaced an API token"
+    GPCONNECT_CONSUMER_REGISTER = "gpconnect.register", "Registered a GP Connect consumer system"
+    GPCONNECT_CALL = "gpconnect.call", "Called the hub's GP Connect endpoint"
+    GPCONNECT_REFUSED = "gpconnect.refused", "Was refused by the hub's GP Connect endpoint"
     # Unused capacity handed on.
     SLOT_RELEASE_UNUSED = "slot.release-unused", "Released a session's free slots to urgent care"
     SLOT_RESERVE_111 = "slot.reserve-111", "Reserved a slot for NHS 111 direct booking"

@@ -68,6 +68,9 @@ class Actor:
     # A patient acting for themselves online (patients.Patient): no organisation, their
     # own record only, their events in their practice's chain.
     patient: object | None = None
+    # The person acting where it is not the signed-in user: the practitioner another
+    # system's audit JWT names (the hub's GP Connect endpoint).
+    name: str = ""
 
     @cached_property
     def permissions(self) -> frozenset:
@@ -191,6 +194,8 @@ PATIENT_ROLE = "patient"
 
 
 def _actor_name(actor: Actor) -> str:
+    if actor.name:
+        return actor.name[:300]
     if actor.patient is not None:
         return "The patient, online"
     return actor.user.get_full_name() if actor.user else "Hub Diary"

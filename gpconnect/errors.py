@@ -32,6 +32,12 @@ class SpineError(enum.Enum):
     )
     NO_RECORD_FOUND = ("NO_RECORD_FOUND", 404, "not-found", "No record found")
     PATIENT_NOT_FOUND = ("PATIENT_NOT_FOUND", 404, "not-found", "Patient not found")
+    ORGANISATION_NOT_FOUND = (
+        "ORGANISATION_NOT_FOUND",
+        404,
+        "not-found",
+        "Organisation record not found",
+    )
     INVALID_NHS_NUMBER = ("INVALID_NHS_NUMBER", 400, "value", "Invalid NHS number")
     INVALID_IDENTIFIER_SYSTEM = (
         "INVALID_IDENTIFIER_SYSTEM",

@@ -259,6 +259,8 @@ def parse_patient_search(params: Mapping[str, Sequence[str]]) -> str:
         raise GPConnectError(
             SpineError.INVALID_IDENTIFIER_SYSTEM, f"Search by {codes.SYSTEM_NHS_NUMBER}."
         )
+    if not value.strip():
+        raise GPConnectError(SpineError.INVALID_IDENTIFIER_VALUE, "Give the NHS number.")
     if not is_valid_nhs_number(value):
         raise GPConnectError(SpineError.INVALID_NHS_NUMBER, f"{value!r} is not an NHS number.")
     return value

@@ -72,7 +72,13 @@ class RunningSandbox:
         target = path + (f"?{urlencode(query)}" if query else "")
         connection = http.client.HTTPConnection(url.hostname, url.port, timeout=timeout)
         try:
-            payload = None if body is None else json.dumps(body).encode()
+            payload = (
+                None
+                if body is None
+                else body
+                if isinstance(body, bytes)
+                else json.dumps(body).encode()
+            )
             connection.request(method, target, body=payload, headers=headers or {})
             response = connection.getresponse()
             raw = response.read()
