@@ -36,7 +36,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-SECTIONS = ("api", "booking", "storm", "write-back")
+SECTIONS = ("api", "booking", "storm", "gpconnect", "write-back")
 # Seconds a booking phase lasts: each phase books into slots none has touched, and the
 # small preset has fewer of them.
 BOOKING_SECONDS = {"small": 3, "tiny": 0.3}
@@ -59,6 +59,8 @@ def main(argv: list[str] | None = None, *, preset: str | None = None) -> dict:
     parser.add_argument(
         "--write-back-threads", type=int, default=32, help="deliveries in flight per process"
     )
+    parser.add_argument("--gpconnect-searches", type=int, default=200)
+    parser.add_argument("--gpconnect-bookings", type=int, default=100)
     parser.add_argument("--skip", action="append", default=[], choices=SECTIONS)
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
@@ -66,7 +68,7 @@ def main(argv: list[str] | None = None, *, preset: str | None = None) -> dict:
     django.setup()
     from django.db import connections
 
-    from bench import booking, search, storm, write_back
+    from bench import booking, gpconnect, search, storm, write_back
     from bench.data import hub_receptionists
 
     rng = random.Random(args.seed)
@@ -110,6 +112,16 @@ def main(argv: list[str] | None = None, *, preset: str | None = None) -> dict:
     if "storm" not in args.skip:
         print("  storm: 1,000 concurrent attempts on 10 slots ...")
         results["storm"] = storm.measure(rng)
+    if "gpconnect" not in args.skip:
+        print("  GP Connect: the hub endpoint's slot search and booking under gunicorn ...")
+        connections.close_all()
+        results["gpconnect"] = gpconnect.measure(
+            sorted(set(sample_hubs))[:5],
+            rng,
+            searches=args.gpconnect_searches,
+            bookings=args.gpconnect_bookings,
+            workers=args.workers,
+        )
     if "write-back" not in args.skip:
         print("  write-back: to the GP Connect sandbox (+50 ms) through Redis and Celery ...")
         connections.close_all()

@@ -11,6 +11,7 @@ LARGEST_LOCK_SHARE = 0.05  # of the busy backend time, at the most clients
 WRITE_BACK_PACED_P95_MS = 2_000
 WRITE_BACK_BURST_P95_MS = 5_000
 WRITE_BACK_PACE = 0.95  # confirmed a second over booked a second, in the burst
+GPCONNECT_P95_MS = 250  # GP Connect's own limit for search for free slots and booking
 
 
 def _verdict(target: str, value, limit, met: bool) -> dict:
@@ -91,6 +92,15 @@ def targets(results: dict) -> dict:
             "write-back: every message confirmed", f"{confirmed}/{booked}", booked,
             confirmed == booked,
         )  # fmt: skip
+    if gp := results.get("gpconnect"):
+        for name, label in (("search", "slot search (14 days)"), ("booking", "booking")):
+            p95 = gp[name].get("p95_ms")
+            verdicts[f"gpconnect_{name}_p95"] = _verdict(
+                f"GP Connect endpoint, {label}: p95 <= {GPCONNECT_P95_MS} ms",
+                p95,
+                GPCONNECT_P95_MS,
+                p95 is not None and p95 <= GPCONNECT_P95_MS,
+            )
     return verdicts
 
 
@@ -116,6 +126,8 @@ def table(results: dict) -> str:
             f"{storm['live_bookings_in_db']} live in the database "
             f"({'ok' if storm['ok'] else 'WRONG'}) in {storm['seconds']} s; {storm['outcomes']}",
         ]
+    if gp := results.get("gpconnect"):
+        lines += _gpconnect(gp)
     if "write_back" in results:
         lines += _write_back(results["write_back"])
     lines += ["", "targets:"]
@@ -184,6 +196,21 @@ def _booking(booking: dict) -> list[str]:
         for name in ("booked", "floor")
     }
     lines.append(f"  outcomes: {outcomes}")
+    return lines
+
+
+def _gpconnect(gp: dict) -> list[str]:
+    title = f"GP Connect endpoint ({gp['server']})"
+    lines = ["", f"{title:<50}{'p50 ms':>10}{'p95 ms':>10}{'n':>7}"]
+    for name, label in (("search", "search for free slots, 14 days"), ("booking", "book")):
+        figures = gp[name]
+        if figures:
+            extra = f"{figures['slots_p50']:.0f} slots" if name == "search" else ""
+            lines.append(
+                f"  {label:<48}{figures['p50_ms']:>10.2f}{figures['p95_ms']:>10.2f}"
+                f"{figures['n']:>7}  {extra}".rstrip()
+            )
+    lines.append(f"  answers: {gp['statuses']}")
     return lines
 
 
