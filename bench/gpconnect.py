@@ -3,10 +3,12 @@ search for free slots with every include, and booking an appointment, each as a 
 consumer with a signed audit JWT.
 
 An urgent-care organisation of the run's own is registered as the consumer, with active
-booking agreements with every practice of the sampled hubs; it sees the slots each session
-releases to urgent care now (the generated release templates: on the day from 8am, or
-urgent care only). Tokens are signed before the clock starts: signing is the consumer's
-cost, not the endpoint's.
+booking agreements with every practice of the sampled hubs. The generated release
+templates open urgent care's share of sessions (28 %) only on the day, which would leave a
+run early in the morning nothing to find; so in the sampled hubs those sessions are opened
+to urgent care from now, as practices do that offer NHS 111 direct booking: the consumer
+sees the share of the diary a real one would. Tokens are signed before the clock starts:
+signing is the consumer's cost, not the endpoint's.
 """
 
 import datetime
@@ -178,6 +180,44 @@ def _appointment(slot: dict, location_id: str, patient_id: str, organisation) ->
     ).to_fhir()
 
 
+def _open_urgent_care_now(hub_ids: list[int]) -> int:
+    """The sampled hubs' coming sessions that release to urgent care do so from now; their
+    slots' release windows stamped again, as changing release rules does. The sessions."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from booking.models import ReleaseRule, Slot
+    from booking.release_rules import stored
+
+    now = timezone.now()
+    rules = ReleaseRule.objects.filter(
+        audience="urgent-care",
+        session__practice__hubs__in=hub_ids,
+        session__starts_at__gte=now,
+        session__starts_at__lt=now + datetime.timedelta(days=15),
+    )
+    sessions = set(rules.values_list("session_id", flat=True))
+    with transaction.atomic():
+        rules.update(
+            opens=ReleaseRule.Opens.PUBLISHED,
+            opens_days_before=None,
+            opens_time=None,
+            opens_minutes_before=None,
+        )
+        by_session: dict[int, list] = {}
+        for rule in ReleaseRule.objects.filter(session_id__in=sessions):
+            by_session.setdefault(rule.session_id, []).append(rule)
+        slots = list(Slot.objects.filter(session_id__in=sessions))
+        for slot in slots:
+            columns = stored.release_columns(
+                stored.rules_for(slot, by_session[slot.session_id]), slot.start
+            )
+            for name, value in columns.items():
+                setattr(slot, name, value)
+        Slot.objects.bulk_update(slots, list(stored.RELEASE_COLUMNS), batch_size=2000)
+    return len(sessions)
+
+
 def measure(
     hub_ids: list[int], rng: random.Random, *, searches: int, bookings: int, workers: int
 ) -> dict:
@@ -191,6 +231,7 @@ def measure(
 
     hubs = list(Organisation.objects.filter(pk__in=hub_ids).values_list("pk", "ods_code"))
     registration = _consumer([pk for pk, _ in hubs])
+    opened = _open_urgent_care_now([pk for pk, _ in hubs])
     patients = {
         practice_id: [str(p) for p in ids]
         for practice_id, ids in _patients_by_practice(Patient, [pk for pk, _ in hubs]).items()
@@ -243,6 +284,7 @@ def measure(
         client.conn.close()
     return {
         "hubs": len(hubs),
+        "sessions_opened_to_urgent_care": opened,
         "search": {**summary_ms(search_times), "slots_p50": percentile(slots_found, 50)},
         "booking": summary_ms(booking_times) if booking_times else {},
         "statuses": statuses,

@@ -337,7 +337,9 @@ NHS_LOGIN_PRIVATE_KEY_FILE = env_optional("NHS_LOGIN_PRIVATE_KEY_FILE") or (
 NHS_LOGIN_TIMEOUT_SECONDS = 10
 # The hub's GP Connect endpoint (gpconnect_facade): Hub Diary's ASID on Spine, which
 # consumers send as Ssp-To, and how long their audit JWTs may be in the future by our clock.
-GPCONNECT_PROVIDER_ASID = env_str("GPCONNECT_PROVIDER_ASID", "" if PRODUCTION else "200000000359")
+GPCONNECT_PROVIDER_ASID = env_optional("GPCONNECT_PROVIDER_ASID") or (
+    "" if PRODUCTION else "200000000359"
+)
 NOTIFY_TEMPLATE_IDS = dict(
     pair.split("=", 1) for pair in env_list("NOTIFY_TEMPLATE_IDS", []) if "=" in pair
 )

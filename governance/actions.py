@@ -71,6 +71,7 @@ class Action(models.TextChoices):
     API_TOKEN_CREATE = "api-token.create", "Created an API token"
     API_TOKEN_ROTATE = "api-token.rotate", "Replaced an API token"
     GPCONNECT_CONSUMER_REGISTER = "gpconnect.register", "Registered a GP Connect consumer system"
+    GPCONNECT_CONSUMER_KEY = "gpconnect.key", "Replaced a GP Connect consumer system's key"
     GPCONNECT_CALL = "gpconnect.call", "Called the hub's GP Connect endpoint"
     GPCONNECT_REFUSED = "gpconnect.refused", "Was refused by the hub's GP Connect endpoint"
     # Unused capacity handed on.

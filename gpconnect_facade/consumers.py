@@ -20,7 +20,11 @@ from practices.roles import Role
 CONSUMER_ROLE = Role.URGENT_CARE_CLINICIAN
 
 
-class InvalidPublicKey(ValueError):
+class InvalidConsumer(ValueError):
+    pass
+
+
+class InvalidPublicKey(InvalidConsumer):
     pass
 
 
@@ -56,10 +60,20 @@ def _checked_public_key(pem: str) -> str:
 
 
 def register_consumer(
-    *, by: Actor, organisation: Organisation, name: str, public_key_pem: str = ""
+    *,
+    by: Actor,
+    organisation: Organisation,
+    name: str,
+    public_key_pem: str = "",
+    asid: str = "",
 ) -> Registration:
-    """Register a system of `organisation`. With no public key given, a key pair is made and
-    the private key returned once, for the system's owner to keep."""
+    """Register a system of `organisation`, by its Spine ASID if it has one (else one is
+    made). With no public key given, a key pair is made and the private key returned once,
+    for the system's owner to keep."""
+    if asid and (len(asid) != 12 or not asid.isdigit()):
+        raise InvalidConsumer("An ASID is 12 digits.")
+    if asid and Consumer.objects.filter(asid=asid).exists():
+        raise InvalidConsumer(f"A consumer with ASID {asid} is registered already.")
     private_pem = ""
     if public_key_pem:
         public_pem = _checked_public_key(public_key_pem)
@@ -72,7 +86,7 @@ def register_consumer(
         ).decode()
         public_pem = _public_pem(private_key)
     with transaction.atomic():
-        asid = _new_asid()
+        asid = asid or _new_asid()
         user = get_user_model().objects.create(
             username=f"gpconnect-{asid}", first_name=name[:150], is_active=True
         )
@@ -90,3 +104,20 @@ def register_consumer(
         )
         record_event(actor=by, action=Action.GPCONNECT_CONSUMER_REGISTER, obj=consumer)
     return Registration(consumer=consumer, private_key_pem=private_pem)
+
+
+def replace_key(*, by: Actor, consumer: Consumer, public_key_pem: str) -> Consumer:
+    """The consumer signs with a new key from now on (a key rotated, or one compromised)."""
+    consumer.public_key = _checked_public_key(public_key_pem)
+    with transaction.atomic():
+        consumer.save(update_fields=["public_key"])
+        record_event(actor=by, action=Action.GPCONNECT_CONSUMER_KEY, obj=consumer)
+    return consumer
+
+
+def public_key_of(private_key_pem: str) -> str:
+    """The public half of a PEM private key."""
+    private_key = serialization.load_pem_private_key(private_key_pem.encode(), password=None)
+    if not isinstance(private_key, rsa.RSAPrivateKey):
+        raise InvalidPublicKey("The key must be an RSA key.")
+    return _public_pem(private_key)

@@ -199,6 +199,8 @@ MATRIX: dict[str, dict] = {
     "online_staff:registration_key": roles(PM, PR, scopes={OWN}),
     # GOV.UK Notify's delivery receipts: Notify alone, with its bearer token.
     "notify_receipts": {},
+    # The hub's GP Connect endpoint: registered consumer systems alone, with a signed JWT.
+    "gpconnect_facade:endpoint": {},
     # Messages the organisation sent to patients (no patient named): whoever books.
     "organisation:messages": roles(PM, PR, CL, HM, HR, UC),
 }

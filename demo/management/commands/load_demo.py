@@ -9,6 +9,7 @@ from django.db import transaction
 from demo.care import load_care
 from demo.diary import load_diary
 from demo.governance import load_governance
+from demo.gpconnect import load_gpconnect_consumer
 from demo.hub import HUB, LOGINS, OTHERS, PRACTICES, DemoOrganisation, demo_password
 from demo.online import ONLINE_PATIENTS, load_online
 from demo.people import demo_patient, test_range_nhs_numbers
@@ -81,6 +82,7 @@ class Command(BaseCommand):
         load_diary(organisations, users, admin, rng)
         load_care(organisations, users, admin)
         link_practice_systems(organisations)
+        load_gpconnect_consumer(organisations, admin)
         return load_online(organisations, admin, hub)
 
     def _organisation(self, spec: DemoOrganisation, admin) -> Organisation:

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from demo.gpconnect import DEMO_CONSUMER_ASID, demo_consumer_key_file, ensure_demo_consumer_key
 from demo.hub import LOGINS, demo_password
 from demo.practice_systems import SANDBOX_PORT, SANDBOX_URL
 
@@ -111,6 +112,7 @@ class Command(BaseCommand):
             subprocess.Popen(SANDBOX),
             subprocess.Popen(_nhs_login(), env=_nhs_login_environment(), stdout=subprocess.DEVNULL),
         ]
+        ensure_demo_consumer_key()
         try:
             self._import_from_sandbox()
             children += [subprocess.Popen(command) for command in BACKGROUND]
@@ -156,4 +158,9 @@ class Command(BaseCommand):
             "sign in as NHS number 9999000010 (Olivia Mensah) or 9999000029 (Daniel Price, on "
             "the waiting list), with any password. Messages to patients appear in this "
             "console.\n"
+        )
+        self.stdout.write(
+            f"The hub's GP Connect endpoint is http://127.0.0.1:{port}/gpconnect/U99001/STU3/1/: "
+            f"Yorkshire NHS 111's demo system (ASID {DEMO_CONSUMER_ASID}) signs with "
+            f"{os.path.relpath(demo_consumer_key_file(), settings.BASE_DIR)} (README).\n"
         )

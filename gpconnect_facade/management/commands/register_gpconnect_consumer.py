@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from governance.audit import Actor
-from gpconnect_facade.consumers import InvalidPublicKey, register_consumer
+from gpconnect_facade.consumers import InvalidConsumer, register_consumer
 from practices.models import Organisation
 
 
@@ -21,6 +21,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser) -> None:
         parser.add_argument("--ods", required=True, help="The consumer organisation's ODS code")
         parser.add_argument("--name", required=True, help="The system's name, e.g. 'NHS 111'")
+        parser.add_argument("--asid", default="", help="Its Spine ASID (12 digits), if it has one")
         parser.add_argument(
             "--public-key",
             type=Path,
@@ -28,7 +29,9 @@ class Command(BaseCommand):
             "with it); without it a key pair is made and the private key printed once",
         )
 
-    def handle(self, *args, ods: str, name: str, public_key: Path | None, **options) -> None:
+    def handle(
+        self, *args, ods: str, name: str, asid: str, public_key: Path | None, **options
+    ) -> None:
         organisation = Organisation.objects.filter(ods_code=ods.strip().upper()).first()
         if organisation is None:
             raise CommandError(f"No organisation has the ODS code {ods!r}: add it first.")
@@ -37,9 +40,13 @@ class Command(BaseCommand):
         try:
             pem = public_key.read_text() if public_key else ""
             registration = register_consumer(
-                by=Actor.system(), organisation=organisation, name=name.strip(), public_key_pem=pem
+                by=Actor.system(),
+                organisation=organisation,
+                name=name.strip(),
+                public_key_pem=pem,
+                asid=asid.strip(),
             )
-        except (OSError, InvalidPublicKey) as exc:
+        except (OSError, InvalidConsumer) as exc:
             raise CommandError(str(exc)) from exc
         except ValidationError as exc:
             raise CommandError(
