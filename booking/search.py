@@ -130,28 +130,45 @@ _FREE_SLOT_COLUMNS = (
 )
 
 
-def _free_slot(row: tuple) -> FreeSlot:
-    (pk, public_id, start, end, role, channel, slot_type, restricted, session_id) = row[:9]
-    reserved_for = row[9]
-    (practice_id, ods_code, practice_name, site_id, site_name, postcode) = row[10:16]
-    clinician_id, title, given_name, family_name, gender = row[16:]
-    return FreeSlot(
-        pk=pk,
-        public_id=public_id,
-        start=start,
-        end=end,
-        practice=PracticeRef(practice_id, ods_code, practice_name),
-        site=SiteRef(site_id, site_name, postcode),
-        clinician=ClinicianRef(clinician_id, title, given_name, family_name, gender)
-        if clinician_id
-        else None,
-        practitioner_role=role,
-        delivery_channel=channel,
-        slot_type=slot_type,
-        restricted=restricted,
-        session_id=session_id,
-        reserved_for=reserved_for,
-    )
+def _free_slots(rows: list[tuple]) -> list[FreeSlot]:
+    """A page's rows as FreeSlots; the practice, site and clinician each made once for the
+    page (a 14-day result has thousands of slots and a few hundred of those)."""
+    practices: dict[int, PracticeRef] = {}
+    sites: dict[uuid.UUID, SiteRef] = {}
+    clinicians: dict[uuid.UUID, ClinicianRef] = {}
+    found = []
+    for row in rows:
+        (pk, public_id, start, end, role, channel, slot_type, restricted, session_id) = row[:9]
+        reserved_for = row[9]
+        (practice_id, ods_code, practice_name, site_id, site_name, postcode) = row[10:16]
+        clinician_id = row[16]
+        practice = practices.get(practice_id)
+        if practice is None:
+            practice = practices[practice_id] = PracticeRef(practice_id, ods_code, practice_name)
+        site = sites.get(site_id)
+        if site is None:
+            site = sites[site_id] = SiteRef(site_id, site_name, postcode)
+        clinician = clinicians.get(clinician_id) if clinician_id else None
+        if clinician_id and clinician is None:
+            clinician = clinicians[clinician_id] = ClinicianRef(clinician_id, *row[17:])
+        found.append(
+            FreeSlot(
+                pk=pk,
+                public_id=public_id,
+                start=start,
+                end=end,
+                practice=practice,
+                site=site,
+                clinician=clinician,
+                practitioner_role=role,
+                delivery_channel=channel,
+                slot_type=slot_type,
+                restricted=restricted,
+                session_id=session_id,
+                reserved_for=reserved_for,
+            )
+        )
+    return found
 
 
 def _visible_to(organisation: Organisation, slots: list[FreeSlot], now) -> list[FreeSlot]:
@@ -311,7 +328,7 @@ def free_slots_for(
     # practice list inside the index and keep start order; filtering heap rows instead
     # read thousands of other hubs' slots per page). Then those rows, with their joins.
     def rows(after) -> tuple[list[FreeSlot], list[FreeSlot]]:
-        found = [_free_slot(row) for row in page_rows(page, after)]
+        found = _free_slots(page_rows(page, after))
         return _visible_to(organisation, found, now), found
 
     # Up to twice `limit` candidates are looked at, as many restricted slots may be hidden;

@@ -7,11 +7,13 @@ change). Search and retrieve dates ("start=ge2017-09-22") are London calendar da
 """
 
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
 
 
+@lru_cache(maxsize=4096)  # a page of slots shares a few hundred start and end times
 def format_instant(value: datetime) -> str:
     """`value` as London local time with its offset, to the second."""
     if value.tzinfo is None:

@@ -9,7 +9,7 @@ from gpconnect.resources.organization import Organization
 from gpconnect.resources.patient import Patient as PatientResource
 from gpconnect.resources.practitioner import Practitioner
 from gpconnect.resources.schedule import Schedule
-from practices.models import Clinician, Organisation, Site
+from practices.models import Organisation
 
 # GPConnect-OrganisationType-1 codes for the kinds of organisation that book.
 ORGANISATION_TYPES = {
@@ -38,36 +38,72 @@ def organization(organisation: Organisation) -> Organization:
     )
 
 
-def location(site: Site, practice: Organisation) -> Location:
-    return Location(
-        id=str(site.public_id),
-        name=site.name,
-        managing_organization_id=str(practice.public_id),
-        address_lines=tuple(line for line in (site.address_line_1, site.address_line_2) if line),
-        city=site.town,
-        postcode=site.postcode,
-        phone=practice.phone,
-    )
+# A session with its site, clinician and practice, as search reads them: plain values.
+SCHEDULE_COLUMNS = (
+    "pk",
+    "public_id",
+    "practitioner_role",
+    "session_type",
+    "site__public_id",
+    "site__name",
+    "site__address_line_1",
+    "site__address_line_2",
+    "site__town",
+    "site__postcode",
+    "clinician__public_id",
+    "clinician__title",
+    "clinician__given_name",
+    "clinician__family_name",
+    "clinician__gender",
+    "practice__public_id",
+    "practice__ods_code",
+    "practice__name",
+    "practice__phone",
+)
 
 
-def practitioner(clinician: Clinician) -> Practitioner:
-    return Practitioner(
-        id=str(clinician.public_id),
-        family=clinician.family_name,
-        given=(clinician.given_name,),
-        prefix=(clinician.title,) if clinician.title else (),
-        gender=clinician.gender,
-    )
-
-
-def schedule(session) -> Schedule:
-    """A session (booking.Session, with its site and clinician) as the Schedule of its slots."""
+def schedule_of(session: dict) -> Schedule:
+    clinician = session["clinician__public_id"]
     return Schedule(
-        id=str(session.public_id),
-        location_id=str(session.site.public_id),
-        practitioner_role=session.practitioner_role,
-        practitioner_id=str(session.clinician.public_id) if session.clinician else "",
-        service_category=session.session_type,
+        id=str(session["public_id"]),
+        location_id=str(session["site__public_id"]),
+        practitioner_role=session["practitioner_role"],
+        practitioner_id=str(clinician) if clinician else "",
+        service_category=session["session_type"],
+    )
+
+
+def practitioner_of(session: dict) -> Practitioner:
+    title = session["clinician__title"]
+    return Practitioner(
+        id=str(session["clinician__public_id"]),
+        family=session["clinician__family_name"],
+        given=(session["clinician__given_name"],),
+        prefix=(title,) if title else (),
+        gender=session["clinician__gender"],
+    )
+
+
+def location_of(session: dict) -> Location:
+    lines = (session["site__address_line_1"], session["site__address_line_2"])
+    return Location(
+        id=str(session["site__public_id"]),
+        name=session["site__name"],
+        managing_organization_id=str(session["practice__public_id"]),
+        address_lines=tuple(line for line in lines if line),
+        city=session["site__town"],
+        postcode=session["site__postcode"],
+        phone=session["practice__phone"],
+    )
+
+
+def practice_of(session: dict) -> Organization:
+    return Organization(
+        id=str(session["practice__public_id"]),
+        ods_code=session["practice__ods_code"],
+        name=session["practice__name"],
+        phone=session["practice__phone"],
+        type_code="gp-practice",
     )
 
 

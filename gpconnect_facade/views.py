@@ -96,6 +96,20 @@ def endpoint(request: HttpRequest, hub_ods: str, rest: str) -> HttpResponse:
     return _written(answer)
 
 
+@csrf_exempt
+def no_endpoint(request: HttpRequest, rest: str) -> HttpResponse:
+    """Anything under /gpconnect/ that is not a hub's service root and an interaction."""
+    return _written(
+        error_response(
+            GPConnectError(
+                SpineError.NO_RECORD_FOUND,
+                "Nothing is here: GP Connect is served at "
+                "/gpconnect/<hub ODS code>/STU3/1/<interaction>.",
+            )
+        )
+    )
+
+
 def _audit_refused(
     request: HttpRequest, asked: ProviderRequest, error: GPConnectError, client_address
 ) -> None:

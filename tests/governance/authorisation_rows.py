@@ -201,6 +201,8 @@ MATRIX: dict[str, dict] = {
     "notify_receipts": {},
     # The hub's GP Connect endpoint: registered consumer systems alone, with a signed JWT.
     "gpconnect_facade:endpoint": {},
+    "gpconnect_facade:no_endpoint": {},
+    "gpconnect_facade:no_endpoint_root": {},
     # Messages the organisation sent to patients (no patient named): whoever books.
     "organisation:messages": roles(PM, PR, CL, HM, HR, UC),
 }

@@ -236,3 +236,10 @@ def test_another_organisations_consumer_cannot_change_the_booking(facade, hub_fo
 
     assert (answer.status, answer.code) == (404, "NO_RECORD_FOUND")
     assert Booking.objects.get(public_id=booked["id"]).comment == ""
+
+
+def test_a_path_under_gpconnect_that_is_no_interaction_is_answered_in_fhir(client):
+    for path in ("/gpconnect/", "/gpconnect/U30003/STU3/1/", "/gpconnect/U30003/Slot"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response.json()["resourceType"] == "OperationOutcome"
