@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.signals import got_request_exception
 from django.http import Http404
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
@@ -94,6 +95,10 @@ CATALOGUE: dict[str, ErrorCode] = {
         ErrorCode("slot-not-found", 404, "No slot found that you can book into."),
         ErrorCode("patient-not-found", 404, "No patient found."),
         ErrorCode("booking-not-found", 404, "No booking found."),
+        ErrorCode("session-not-found", 404, "No session found."),
+        ErrorCode("site-not-found", 404, "No site found."),
+        ErrorCode("clinician-not-found", 404, "No clinician found."),
+        ErrorCode("problem-not-found", 404, "No practice system problem found."),
         ErrorCode("method-not-allowed", 405, "This address does not accept that method."),
         ErrorCode("not-acceptable", 406, "This API answers in JSON only."),
         ErrorCode(
@@ -187,6 +192,10 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         exc = ApiError(getattr(view, "not_found", "not-found"))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = ApiError("forbidden", str(exc) or None)
+    elif isinstance(exc, DjangoValidationError):  # a service's rule, as a form would show it
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
 
     headers: dict[str, str] = {}
     if isinstance(exc, BookingError):

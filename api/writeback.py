@@ -1,0 +1,147 @@
+"""Write-back: the practice system problems worklist (write-backs a person must act on) for
+the organisation that booked and the practice that owns the slot, and what can be done about
+one: send it again, or mark it entered by hand. A booking's own write-back state is on the
+booking (`write_back`). The same loaders, services and audit as the worklist pages."""
+
+from django.http import Http404
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from api.base import ApiView, PageQuery, keyset_page
+from api.errors import ApiError, error_responses
+from api.serializers import BookingSerializer
+from governance.access import Purpose, audit_listing, visible
+from governance.actions import Action
+from writeback import problems, services
+from writeback.models import WriteBackMessage
+
+
+@extend_schema_serializer(component_name="WriteBackProblem")
+class ProblemSerializer(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    state = serializers.ChoiceField(
+        choices=WriteBackMessage.State.choices,
+        help_text="`conflict`: the practice filled the slot (rebook the booking); `failed`: "
+        "refused; `dead`: retries given up; `manual`: enter it by hand",
+    )
+    operation = serializers.ChoiceField(choices=WriteBackMessage.Operation.choices)
+    attempts = serializers.IntegerField()
+    last_error = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    booking = BookingSerializer()
+
+
+@extend_schema_serializer(component_name="WriteBackProblemPage")
+class ProblemPage(serializers.Serializer):
+    results = ProblemSerializer(many=True)
+    next_cursor = serializers.CharField(allow_null=True)
+
+
+def problem_or_404(actor, problem_id, action: Action) -> WriteBackMessage:
+    try:
+        return problems.get_problem_for_or_404(actor=actor, public_id=problem_id, action=action)
+    except Http404:
+        raise ApiError("problem-not-found") from None
+
+
+class ProblemListApi(ApiView):
+    """Open practice system problems with bookings you made or hold, newest first. Each page
+    of patients shown is one audit event."""
+
+    cursor_salt = "api.write-back.problems"
+
+    @extend_schema(
+        operation_id="write_back_problems_list",
+        summary="List practice system problems",
+        parameters=[PageQuery],
+        responses={200: ProblemPage, **error_responses()},
+        tags=["write-back"],
+    )
+    def get(self, request: Request) -> Response:
+        given = PageQuery(data=request.query_params)
+        given.is_valid(raise_exception=True)
+        rows = visible(
+            self.actor,
+            Purpose.BOOK,
+            problems.problems_for(self.actor.membership.organisation),
+            via="booking__patient",
+        )
+        page, next_cursor = keyset_page(
+            rows,
+            key="created_at",
+            data=given.validated_data,
+            salt=self.cursor_salt,
+            descending=True,
+        )
+        audit_listing(
+            self.actor,
+            Purpose.BOOK,
+            action=Action.WRITE_BACK_LIST,
+            patients=[message.booking.patient for message in page],
+        )
+        return Response(
+            {"results": ProblemSerializer(page, many=True).data, "next_cursor": next_cursor}
+        )
+
+
+class ProblemDetailApi(ApiView):
+    """One practice system problem, and its booking."""
+
+    not_found = "problem-not-found"
+
+    @extend_schema(
+        operation_id="write_back_problems_retrieve",
+        summary="Read a practice system problem",
+        responses={200: ProblemSerializer, **error_responses("problem-not-found")},
+        tags=["write-back"],
+    )
+    def get(self, request: Request, problem_id) -> Response:
+        message = problem_or_404(self.actor, problem_id, Action.WRITE_BACK_VIEW)
+        return Response(ProblemSerializer(message).data)
+
+
+class ProblemRetryApi(ApiView):
+    """Send a refused or abandoned change to the practice system again, once its cause is
+    fixed."""
+
+    not_found = "problem-not-found"
+
+    @extend_schema(
+        operation_id="write_back_problems_retry",
+        summary="Send a change to the practice system again",
+        description="Only a write-back that gave up or was refused can be sent again (422).",
+        request=None,
+        responses={
+            200: ProblemSerializer,
+            **error_responses("problem-not-found", "invalid-change"),
+        },
+        tags=["write-back"],
+    )
+    def post(self, request: Request, problem_id) -> Response:
+        message = problem_or_404(self.actor, problem_id, Action.WRITE_BACK_RETRY)
+        message = services.retry_write_back(by=self.actor, message=message)
+        return Response(ProblemSerializer(message).data)
+
+
+class ProblemDoneApi(ApiView):
+    """Someone entered the change in the practice system by hand: it leaves the worklist."""
+
+    not_found = "problem-not-found"
+
+    @extend_schema(
+        operation_id="write_back_problems_done",
+        summary="Mark a change entered by hand",
+        description="Only a change waiting to be entered by hand can be marked (422).",
+        request=None,
+        responses={
+            200: ProblemSerializer,
+            **error_responses("problem-not-found", "invalid-change"),
+        },
+        tags=["write-back"],
+    )
+    def post(self, request: Request, problem_id) -> Response:
+        message = problem_or_404(self.actor, problem_id, Action.WRITE_BACK_ENTERED)
+        message = services.mark_entered_by_hand(by=self.actor, message=message)
+        return Response(ProblemSerializer(message).data)
