@@ -128,8 +128,24 @@ class ApiSchema(AutoSchema):
     def get_override_parameters(self) -> list:
         return [*super().get_override_parameters(), ACTING_ORGANISATION]
 
+    def get_operation(self, *args, **kwargs) -> dict | None:
+        """An optional query parameter sent empty (`?cursor=`) counts as left out, as DRF
+        reads query strings: the schema says so."""
+        operation = super().get_operation(*args, **kwargs)
+        for parameter in (operation or {}).get("parameters", []):
+            schema = parameter.get("schema", {})
+            if (
+                parameter["in"] == "query"
+                and not parameter.get("required")
+                and (schema.get("type") != "array")
+            ):
+                parameter["schema"] = {"anyOf": [{"type": "string", "maxLength": 0}, schema]}
+        return operation
+
     def _map_serializer_field(self, field, direction, bypass_extensions=False) -> dict:
         meta = super()._map_serializer_field(field, direction, bypass_extensions)
+        if direction == "request" and isinstance(field, MomentField):
+            meta["pattern"] = SUPPORTED_YEARS
         if direction != "request" or not isinstance(field, serializers.CharField):
             return meta
         if isinstance(field, NhsNumber):
@@ -183,6 +199,10 @@ class ApiView(APIView):
 OUTSIDE_SUPPORTED_DATES = (
     f"Give a date and time between {EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}."
 )
+
+
+# The years a MomentField takes (the first and last day's edges depend on the offset given).
+SUPPORTED_YEARS = rf"^({EARLIEST_DATE.year // 100}|{LATEST_DATE.year // 100})[0-9]{{2}}-"
 
 
 def _within_supported_dates(value: datetime.datetime) -> None:

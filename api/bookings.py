@@ -47,7 +47,7 @@ MAX_LIST_DAYS = 31
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
-    {"type": "string", "pattern": "^[ -~]{1,100}$"},
+    {"type": "string", "pattern": "^[ -~]{0,100}$"},
     OpenApiParameter.HEADER,
     required=False,
     description=(

@@ -1,0 +1,241 @@
+"""Fuzzing the API against its own OpenAPI schema with schemathesis, in-process.
+
+Every operation is called with data the schema says is valid and data it says is not, as a
+hub receptionist and as a practice manager, and must never answer 5xx, must answer only
+documented statuses, bodies and headers, must reject what the schema rejects and accept
+what it accepts. Unknown ids are mostly 404s, so each operation with ids in its path is also
+called with ids of real things the persona may act on. A stateful run books, reads, cancels
+and reads again. The figures are recorded for the summary (tests/api/conftest.py).
+"""
+
+from contextlib import contextmanager
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import not_a_server_error
+from schemathesis.generation import GenerationMode
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from booking.models import Booking
+from config.wsgi import application
+from patients.nhs_number import check_digit
+from tests.api.helpers import book, slots_of, token_client
+from tests.factories import ClinicianFactory, SiteFactory
+from tests.writeback.builders import write_back_problem_at
+
+CREDENTIALS = {"Authorization", "sessionid"}  # the schema's security schemes, as parameters
+EXAMPLES = 15  # per operation, persona and mode: the run stays within minutes on two cores
+
+# Rules no JSON Schema can state (a pair of fields together, a cursor's signature, a name
+# already taken, an NHS number's check digit): schema-valid data may be refused with a 400
+# naming these fields, and only these.
+UNSTATABLE = {
+    "slots_search": {"end", "to_time", "cursor", "practice", "site"},
+    "bookings_list": {"end", "cursor"},
+    "bookings_create": {"nhs_number"},
+    "patients_find": {"nhs_number", "non_field_errors"},
+    "sites_list": {"cursor"},
+    "clinicians_list": {"cursor"},
+    "sessions_list": {"cursor"},
+    "write_back_problems_list": {"cursor"},
+    "sites_create": {"name", "postcode", "non_field_errors"},
+    "sites_update": {"name", "postcode", "non_field_errors"},
+    "sessions_publish": {
+        "practitioner_role",
+        "first_date",
+        "slot_minutes",
+        "site_id",
+        "clinician_id",
+        "non_field_errors",
+        "__all__",
+    },
+    "sessions_rules": {"non_field_errors", "__all__"},
+    "sessions_cancel": {"non_field_errors", "__all__"},
+    "slots_block": {"non_field_errors"},
+    "slots_unblock": {"non_field_errors"},
+    "bookings_rebook": {"non_field_errors"},
+    "bookings_amend": {"non_field_errors"},
+}
+
+
+@st.composite
+def nhs_numbers(draw) -> str:
+    """Valid NHS numbers: nine digits and their Modulus 11 check digit."""
+    first = draw(st.text("0123456789", min_size=9, max_size=9).filter(check_digit_exists))
+    return first + str(check_digit(first))
+
+
+def check_digit_exists(first_nine: str) -> bool:
+    return check_digit(first_nine) is not None
+
+
+schemathesis.openapi.format("nhs-number", nhs_numbers())
+
+
+def accepts_valid_data(ctx, response, case) -> None:
+    """Schema-valid data is accepted; a 400 may only name the rules the schema cannot state."""
+    if case.meta is None or not case.meta.generation.mode.is_positive:
+        return
+    if response.status_code != 400:
+        return
+    fields = set(response.json()["error"]["details"].get("fields", {}))
+    allowed = UNSTATABLE.get(case.operation.definition.raw.get("operationId"), set())
+    assert fields and fields <= allowed, (
+        f"{case.operation.label} refused schema-valid data on {sorted(fields)}: "
+        f"{response.json()['error']}"
+    )
+
+
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+    accepts_valid_data,
+]
+
+
+@contextmanager
+def in_process():
+    """Keep the test's database connection through calls to the WSGI application, as
+    Django's test client does (and undoes after each of its own requests): each request
+    would otherwise close it at its end."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def world(
+    publish,
+    hub_books_for_a,
+    hub_receptionist,
+    practice_manager_a,
+    patient_a,
+    practice_a,
+):
+    """Things to act on: practice A's sessions (released to the hub), a hub booking into
+    one, a site, a clinician, a practice system problem, and the hub's token client."""
+    session = publish()[0]
+    slots = slots_of(session)
+    client = token_client(hub_receptionist)
+    assert book(client, slots[0], patient_a).status_code == 201
+    return {
+        "session": session,
+        "slots": slots,
+        "site": SiteFactory(organisation=practice_a),
+        "clinician": ClinicianFactory(organisation=practice_a),
+        "problem": write_back_problem_at(practice_a),
+        "patient": patient_a,
+    }
+
+
+def _known_ids(world) -> dict:
+    booking = Booking.objects.exclude(status=Booking.Status.CANCELLED).first()
+    return {
+        "booking_id": str(booking.public_id),
+        "session_id": str(world["session"].public_id),
+        "slot_id": str(world["slots"][-1].public_id),
+        "site_id": str(world["site"].public_id),
+        "clinician_id": str(world["clinician"].public_id),
+        "problem_id": str(world["problem"].public_id),
+        "patient_id": str(world["patient"].public_id),
+    }
+
+
+def _negatable(operation, *, fixed: set[str]) -> bool:
+    """Whether anything the fuzzer generates for an operation could be made invalid (the
+    credentials are sent as given; test_credentials covers them)."""
+    fixed = fixed | CREDENTIALS
+    free = [p for p in operation.iter_parameters() if p.name not in fixed]
+    return bool(free) or bool(operation.body)
+
+
+def load_schema(user):
+    token, _ = Token.objects.get_or_create(user=user)
+    auth = {"Authorization": f"Token {token.key}"}
+    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application, headers=auth)
+    return schema, auth
+
+
+def fuzz(user, world, record_property) -> tuple[int, int]:
+    """Every operation, valid and invalid data, random and real ids. Returns (operations,
+    examples)."""
+    with in_process():
+        return _fuzz(user, world, record_property)
+
+
+def _fuzz(user, world, record_property) -> tuple[int, int]:
+    with in_process():
+        return _fuzz(user, world, record_property)
+
+
+def _fuzz(user, world, record_property) -> tuple[int, int]:
+    schema, auth = load_schema(user)
+    acting = {"X-Acting-Organisation": user.memberships.get().organisation.ods_code}
+    known = _known_ids(world)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    calls: list[str] = []
+    for operation in operations:
+        path_names = {p.name for p in operation.path_parameters}
+        ids = {name: known[name] for name in path_names}
+        variants = [{}, ids] if ids else [{}]
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            for path_parameters in variants:
+                if mode == GenerationMode.NEGATIVE and not _negatable(
+                    operation, fixed={*acting, *path_parameters}
+                ):
+                    continue  # nothing left that could be made invalid
+                strategy = operation.as_strategy(
+                    generation_mode=mode, headers=acting, path_parameters=path_parameters or None
+                )
+
+                @given(case=strategy)
+                @settings(
+                    max_examples=EXAMPLES,
+                    derandomize=True,
+                    deadline=None,
+                    database=None,
+                    suppress_health_check=list(HealthCheck),
+                )
+                def run(case) -> None:
+                    calls.append(case.operation.label)
+                    case.call_and_validate(headers=auth, checks=CHECKS)
+
+                try:
+                    run()
+                except Exception as error:
+                    error.add_note(f"{operation.label}, {mode}, ids {path_parameters or 'random'}")
+                    raise
+    examples = len(calls)
+    record_property(
+        "fuzz", {"persona": user.username, "operations": len(operations), "examples": examples}
+    )
+    return len(operations), examples
+
+
+def test_fuzz_as_a_hub_receptionist(world, hub_receptionist, record_property):
+    operations, examples = fuzz(hub_receptionist, world, record_property)
+    assert operations >= 30 and examples > operations
+
+
+def test_fuzz_as_a_practice_manager(world, practice_manager_a, record_property):
+    operations, examples = fuzz(practice_manager_a, world, record_property)
+    assert operations >= 30 and examples > operations
