@@ -19,11 +19,14 @@ NHS_NUMBER_PATTERN = r"^[\s-]*([0-9][\s-]*){10}$"
 
 
 class Text(serializers.CharField):
-    """A JSON string: a number or a boolean is refused, not turned into text."""
+    """A JSON string: a number or a boolean is refused, not turned into text. Its length is
+    counted as sent, before the spaces around it are trimmed, as the schema counts it."""
 
     def to_internal_value(self, data) -> str:
         if not isinstance(data, str):
             self.fail("invalid")
+        if self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
         return super().to_internal_value(data)
 
 

@@ -64,8 +64,11 @@ UNSTATABLE = {
     "sessions_cancel": {"non_field_errors", "__all__"},
     "slots_block": {"non_field_errors"},
     "slots_unblock": {"non_field_errors"},
-    "bookings_rebook": {"non_field_errors"},
-    "bookings_amend": {"non_field_errors"},
+    # `version` must agree with an If-Match header, if one is sent.
+    "bookings_cancel": {"version"},
+    "bookings_status": {"version"},
+    "bookings_rebook": {"version"},
+    "bookings_amend": {"version", "non_field_errors"},
 }
 
 
