@@ -8,6 +8,7 @@ called with ids of real things the persona may act on. A stateful run books, rea
 and reads again. The figures are recorded for the summary (tests/api/conftest.py).
 """
 
+import datetime
 from contextlib import contextmanager
 
 import pytest
@@ -16,9 +17,17 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
+from schemathesis.python.wsgi import get_client
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     negative_data_rejection,
@@ -242,3 +251,126 @@ def test_fuzz_as_a_hub_receptionist(world, hub_receptionist, record_property):
 def test_fuzz_as_a_practice_manager(world, practice_manager_a, record_property):
     operations, examples = fuzz(practice_manager_a, world, record_property)
     assert operations >= 30 and examples > operations
+
+
+# Missing or bad credentials ----------------------------------------------------------------
+
+
+def test_every_operation_refuses_missing_or_bad_credentials(world, hub_receptionist):
+    """No operation answers anything but the documented refusal without a valid token."""
+    with in_process():
+        schema, _ = load_schema(hub_receptionist)
+        client = get_client(application)
+        known = _known_ids(world)
+        operations = [result.ok() for result in schema.get_all_operations()]
+        for operation in operations:
+            path = operation.path.format(
+                **{p.name: known[p.name] for p in operation.path_parameters}
+            )
+            url = f"/api/v1{path}" if not path.startswith("/api/") else path
+            for headers, code in (
+                ({}, "not-authenticated"),
+                ({"Authorization": "Token " + "0" * 40}, "authentication-failed"),
+                ({"Authorization": "Bearer something"}, "not-authenticated"),
+            ):
+                response = client.open(url, method=operation.method.upper(), headers=headers)
+                assert response.status_code in (401, 403), (operation.label, headers)
+                assert response.json["error"]["code"] == code, (operation.label, response.json)
+                operation.validate_response(response)
+    assert len(operations) >= 30
+
+
+# Stateful: book, read, cancel, read ----------------------------------------------------------
+
+
+def test_a_cancelled_booking_never_shows_as_live(
+    publish, hub_books_for_a, hub_receptionist, patient_a
+):
+    """Random runs of booking, reading, listing and cancelling through the API (checked
+    against the schema at each step): once cancelled, a booking reads as cancelled, is not
+    among the live bookings listed, and its slot can be booked again."""
+    slots = slots_of(publish(start=datetime.time(17, 0), end=datetime.time(21, 0), minutes=5)[0])
+    patients = [patient_a]
+    token, _ = Token.objects.get_or_create(user=hub_receptionist)
+    auth = {"Authorization": f"Token {token.key}"}
+    steps: list[str] = []
+
+    with in_process():
+        schema, _ = load_schema(hub_receptionist)
+        client = get_client(application)
+
+        def call(label: str, url: str, body=None):
+            method = label.split()[0]
+            response = client.open(url, method=method, headers=auth, json=body)
+            schema.find_operation_by_label(label).validate_response(response)
+            steps.append(label)
+            return response
+
+        class Bookings(RuleBasedStateMachine):
+            def __init__(self) -> None:
+                super().__init__()
+                self.live: dict[str, dict] = {}  # booking id: the booking as last read
+                self.cancelled: set[str] = set()
+
+            @rule(slot=st.sampled_from(slots), patient=st.sampled_from(patients))
+            def book(self, slot, patient) -> None:
+                body = {
+                    "slot_id": str(slot.public_id),
+                    "nhs_number": patient.nhs_number,
+                    "description": "Review",
+                }
+                response = call("POST /api/v1/bookings/create/", "/api/v1/bookings/create/", body)
+                taken = any(b["slot"]["id"] == str(slot.public_id) for b in self.live.values())
+                if response.status_code == 201:
+                    assert not taken, "a slot booked twice"
+                    self.live[response.json["id"]] = response.json
+                else:
+                    assert response.status_code == 409, response.json
+
+            @precondition(lambda self: self.live)
+            @rule(data=st.data())
+            def cancel(self, data) -> None:
+                booking_id = data.draw(st.sampled_from(sorted(self.live)))
+                response = call(
+                    "POST /api/v1/bookings/{booking_id}/cancel/",
+                    f"/api/v1/bookings/{booking_id}/cancel/",
+                    {"reason": "Feels better", "version": self.live[booking_id]["version"]},
+                )
+                assert response.status_code == 200, response.json
+                assert response.json["status"] == "cancelled"
+                del self.live[booking_id]
+                self.cancelled.add(booking_id)
+
+            @precondition(lambda self: self.live or self.cancelled)
+            @rule(data=st.data())
+            def read(self, data) -> None:
+                booking_id = data.draw(st.sampled_from(sorted({*self.live, *self.cancelled})))
+                response = call(
+                    "GET /api/v1/bookings/{booking_id}/", f"/api/v1/bookings/{booking_id}/"
+                )
+                assert response.status_code == 200
+                expected = "cancelled" if booking_id in self.cancelled else "booked"
+                assert response.json["status"] == expected
+
+            @invariant()
+            def cancelled_bookings_are_not_listed_live(self) -> None:
+                response = call("GET /api/v1/bookings/", "/api/v1/bookings/?status=booked")
+                listed = {b["id"] for b in response.json["results"]}
+                assert not listed & self.cancelled
+                assert set(self.live) <= listed
+
+        run_state_machine_as_test(
+            Bookings,
+            settings=settings(
+                max_examples=10,
+                stateful_step_count=8,
+                derandomize=True,
+                deadline=None,
+                database=None,
+                suppress_health_check=list(HealthCheck),
+            ),
+        )
+    assert {
+        "POST /api/v1/bookings/{booking_id}/cancel/",
+        "GET /api/v1/bookings/{booking_id}/",
+    } <= set(steps)
