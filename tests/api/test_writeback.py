@@ -1,0 +1,62 @@
+"""The practice system problems worklist through the API: the loaders, services and audit of
+the worklist pages."""
+
+from governance.models import AuditEvent
+from tests.api.helpers import audited_patients, error_of, token_client
+from tests.writeback.builders import write_back_problem_at
+from writeback.models import WriteBackMessage
+
+PROBLEMS = "/api/v1/write-back/problems/"
+
+
+def test_the_practice_lists_its_problems_and_each_page_is_audited(
+    practice_a, receptionist_practice_a
+):
+    problem = write_back_problem_at(practice_a)
+    response = token_client(receptionist_practice_a).get(PROBLEMS)
+    assert response.status_code == 200
+    assert [p["id"] for p in response.json()["results"]] == [str(problem.public_id)]
+    assert response.json()["results"][0]["booking"]["write_back"]
+    event = AuditEvent.objects.filter(action="write-back.list").latest("id")
+    assert audited_patients(event) == {problem.booking.patient}
+
+
+def test_newest_problems_come_first_a_page_at_a_time(practice_a, receptionist_practice_a):
+    made = [write_back_problem_at(practice_a) for _ in range(3)]
+    client = token_client(receptionist_practice_a)
+    first = client.get(PROBLEMS, {"page_size": 2}).json()
+    second = client.get(PROBLEMS, {"page_size": 2, "cursor": first["next_cursor"]}).json()
+    ids = [p["id"] for p in first["results"] + second["results"]]
+    assert ids == [str(m.public_id) for m in reversed(made)]
+
+
+def test_another_practice_does_not_see_the_problem(practice_a, receptionist_practice_b):
+    problem = write_back_problem_at(practice_a)
+    client = token_client(receptionist_practice_b)
+    assert client.get(PROBLEMS).json()["results"] == []
+    response = client.get(f"{PROBLEMS}{problem.public_id}/")
+    assert error_of(response)["code"] == "problem-not-found"
+    retry = client.post(f"{PROBLEMS}{problem.public_id}/retry/")
+    assert retry.status_code == 404
+
+
+def test_retrying_a_dead_write_back_sends_it_again(practice_a, receptionist_practice_a):
+    problem = write_back_problem_at(practice_a, state=WriteBackMessage.State.DEAD)
+    response = token_client(receptionist_practice_a).post(f"{PROBLEMS}{problem.public_id}/retry/")
+    assert response.status_code == 200
+    assert response.json()["state"] == "pending"
+    assert AuditEvent.objects.filter(action="write-back.retry").exists()
+
+
+def test_only_a_change_waiting_for_a_person_can_be_marked_entered(
+    practice_a, receptionist_practice_a
+):
+    conflict = write_back_problem_at(practice_a)
+    manual = write_back_problem_at(practice_a, state=WriteBackMessage.State.MANUAL)
+    client = token_client(receptionist_practice_a)
+    refused = client.post(f"{PROBLEMS}{conflict.public_id}/done/")
+    assert (refused.status_code, error_of(refused)["code"]) == (422, "invalid-change")
+    done = client.post(f"{PROBLEMS}{manual.public_id}/done/")
+    assert done.status_code == 200
+    listed = [p["id"] for p in client.get(PROBLEMS).json()["results"]]
+    assert listed == [str(conflict.public_id)]
