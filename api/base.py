@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
-from api.errors import ApiError
+from api.errors import CATALOGUE, ApiError, error_body
 from api.fields import NHS_NUMBER_PATTERN, NO_NUL, NOT_BLANK, NhsNumber
 from core.paging import PAGE_SIZE, InvalidCursor, decode_cursor, encode_cursor
 from core.time import EARLIEST_DATE, LATEST_DATE
@@ -140,7 +140,29 @@ class ApiSchema(AutoSchema):
         """An optional query parameter sent empty (`?cursor=`) counts as left out, as DRF
         reads query strings: the schema says so."""
         operation = super().get_operation(*args, **kwargs)
-        for parameter in (operation or {}).get("parameters", []):
+        if operation is None:
+            return None
+        # Refusals any operation may meet, documented once here rather than on each.
+        anywhere = ["throttled"]
+        if self.method in ("POST", "PUT", "PATCH"):
+            anywhere.append("unsupported-media-type")
+        for code in anywhere:
+            entry = CATALOGUE[code]
+            operation["responses"].setdefault(
+                str(entry.status),
+                {
+                    "description": f"`{code}`",
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": "#/components/schemas/Error"},
+                            "examples": {
+                                code: {"value": error_body(code, entry.message, entry.details)}
+                            },
+                        }
+                    },
+                },
+            )
+        for parameter in operation.get("parameters", []):
             schema = parameter.get("schema", {})
             if (
                 parameter["in"] == "query"
