@@ -75,6 +75,14 @@ urlpatterns = [
         name="problem_retry",
     ),
     path(
+        "write-back/vanished-bookings/",
+        writeback.VanishedBookingListApi.as_view(),
+        name="vanished_booking_list",
+    ),
+    path(
+        "write-back/link/", writeback.ClinicalSystemLinkApi.as_view(), name="clinical_system_link"
+    ),
+    path(
         "write-back/problems/<uuid:problem_id>/done/",
         writeback.ProblemDoneApi.as_view(),
         name="problem_done",

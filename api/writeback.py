@@ -1,7 +1,9 @@
-"""Write-back: the practice system problems worklist (write-backs a person must act on) for
-the organisation that booked and the practice that owns the slot, and what can be done about
-one: send it again, or mark it entered by hand. A booking's own write-back state is on the
-booking (`write_back`). The same loaders, services and audit as the worklist pages."""
+"""Write-back: the practice system problems worklist (write-backs a person must act on, and
+bookings whose slot the practice system stopped offering) for the organisation that booked
+and the practice that owns the slot, and what can be done about a problem: send it again, or
+mark it entered by hand; and the practice manager's switch for the practice's link to its
+clinical system. A booking's own write-back state is on the booking (`write_back`). The same
+loaders, services and audit as the write-back pages."""
 
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
@@ -11,9 +13,12 @@ from rest_framework.response import Response
 
 from api.base import ApiView, PageQuery, keyset_page
 from api.errors import ApiError, error_responses
+from api.fields import Flag
 from api.serializers import BookingSerializer
 from governance.access import Purpose, audit_listing, visible
 from governance.actions import Action
+from governance.permissions import Perm
+from practices.models import ClinicalSystemLink
 from writeback import problems, services
 from writeback.models import WriteBackMessage
 
@@ -145,3 +150,109 @@ class ProblemDoneApi(ApiView):
         message = problem_or_404(self.actor, problem_id, Action.WRITE_BACK_ENTERED)
         message = services.mark_entered_by_hand(by=self.actor, message=message)
         return Response(ProblemSerializer(message).data)
+
+
+@extend_schema_serializer(component_name="VanishedBookingPage")
+class VanishedPage(serializers.Serializer):
+    results = BookingSerializer(many=True)
+    next_cursor = serializers.CharField(allow_null=True)
+
+
+class VanishedBookingListApi(ApiView):
+    """Live bookings still to come whose slot the practice system no longer offers (found
+    by slot import), soonest first: each needs a person to rebook or confirm it. Each page
+    of patients shown is one audit event."""
+
+    cursor_salt = "api.write-back.vanished"
+
+    @extend_schema(
+        operation_id="write_back_vanished_list",
+        summary="List bookings whose slot the practice system dropped",
+        parameters=[PageQuery],
+        responses={200: VanishedPage, **error_responses()},
+        tags=["write-back"],
+    )
+    def get(self, request: Request) -> Response:
+        given = PageQuery(data=request.query_params)
+        given.is_valid(raise_exception=True)
+        rows = visible(
+            self.actor,
+            Purpose.BOOK,
+            problems.vanished_bookings_for(self.actor.membership.organisation),
+        )
+        page, next_cursor = keyset_page(
+            rows, key="start", data=given.validated_data, salt=self.cursor_salt
+        )
+        audit_listing(
+            self.actor,
+            Purpose.BOOK,
+            action=Action.WRITE_BACK_LIST,
+            patients=[booking.patient for booking in page],
+        )
+        return Response(
+            {"results": BookingSerializer(page, many=True).data, "next_cursor": next_cursor}
+        )
+
+
+@extend_schema_serializer(component_name="ClinicalSystemLink")
+class LinkSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ClinicalSystemLink.Kind.choices)
+    enabled = serializers.BooleanField(help_text="On: bookings are written to the system")
+    switched_at = serializers.DateTimeField(allow_null=True)
+    last_success_at = serializers.DateTimeField(allow_null=True)
+    last_error = serializers.CharField()
+    waiting = serializers.IntegerField(help_text="Changes on their way to the system")
+    to_enter_by_hand = serializers.IntegerField(
+        help_text="Changes the system cannot take, to enter by hand (see the problems)"
+    )
+
+
+class ClinicalSystemLinkApi(ApiView):
+    """Your practice's link to its clinical system, for the practice manager, who turns it
+    on or off. Turning it on sends what waited, and the bookings made meanwhile."""
+
+    permission = Perm.MANAGE_STAFF
+    not_found = "not-found"
+
+    @extend_schema_serializer(component_name="ClinicalSystemLinkRequest")
+    class InputSerializer(serializers.Serializer):
+        enabled = Flag()
+
+    def _practice_and_link(self):
+        practice = self.actor.membership.organisation
+        if not practice.is_practice:
+            raise ApiError("forbidden", "Only a GP practice has a clinical system to link.")
+        link = problems.link_of(practice)
+        if link is None:
+            raise ApiError("not-found", "Your practice has no link to a clinical system.")
+        return practice, link
+
+    def _answer(self, practice, link) -> Response:
+        link.waiting = problems.waiting_for(practice).count()
+        link.to_enter_by_hand = problems.hand_entries_for(practice).count()
+        return Response(LinkSerializer(link).data)
+
+    @extend_schema(
+        operation_id="write_back_link_retrieve",
+        summary="Your practice's clinical-system link",
+        responses={200: LinkSerializer, **error_responses("not-found")},
+        tags=["write-back"],
+    )
+    def get(self, request: Request) -> Response:
+        return self._answer(*self._practice_and_link())
+
+    @extend_schema(
+        operation_id="write_back_link_switch",
+        summary="Turn your practice's clinical-system link on or off",
+        request=InputSerializer,
+        responses={200: LinkSerializer, **error_responses("not-found")},
+        tags=["write-back"],
+    )
+    def put(self, request: Request) -> Response:
+        practice, _ = self._practice_and_link()
+        given = self.InputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        link = services.switch_clinical_system_link(
+            by=self.actor, practice=practice, enabled=given.validated_data["enabled"]
+        )
+        return self._answer(practice, link)

@@ -88,3 +88,10 @@ def link_of(practice: Organisation) -> ClinicalSystemLink | None:
     return (
         ClinicalSystemLink.objects.filter(practice=practice).select_related("switched_by").first()
     )
+
+
+def waiting_for(practice: Organisation) -> QuerySet[WriteBackMessage]:
+    """Changes to the practice's bookings still on their way to its system."""
+    return WriteBackMessage.objects.filter(
+        booking__slot__practice=practice, state__in=WriteBackMessage.OPEN_STATES
+    )

@@ -179,11 +179,5 @@ def clinical_system_link(request: HttpRequest) -> HttpResponse:
                     "problems list.",
                 )
         return redirect("writeback:clinical_system_link")
-    waiting = (
-        WriteBackMessage.objects.filter(
-            booking__slot__practice=practice, state__in=WriteBackMessage.OPEN_STATES
-        ).count()
-        if link
-        else 0
-    )
+    waiting = problems.waiting_for(practice).count() if link else 0
     return render(request, "writeback/link.html", {"link": link, "waiting": waiting})

@@ -39,6 +39,7 @@ from schemathesis.specs.openapi.checks import (
 from booking.models import Booking
 from config.wsgi import application
 from patients.nhs_number import check_digit
+from practices.models import ClinicalSystemLink
 from tests.api.helpers import book, slots_of, token_client
 from tests.factories import ClinicianFactory, SiteFactory
 from tests.writeback.builders import write_back_problem_at
@@ -144,7 +145,7 @@ def world(
     practice_a,
 ):
     """Things to act on: practice A's sessions (released to the hub), a hub booking into
-    one, a site, a clinician, a practice system problem, and the hub's token client."""
+    one, a site, a clinician, a practice system problem and a link to a clinical system."""
     session = publish()[0]
     slots = slots_of(session)
     client = token_client(hub_receptionist)
@@ -155,6 +156,7 @@ def world(
         "site": SiteFactory(organisation=practice_a),
         "clinician": ClinicianFactory(organisation=practice_a),
         "problem": write_back_problem_at(practice_a),
+        "link": ClinicalSystemLink.objects.create(practice=practice_a, base_url="http://a.test/"),
         "patient": patient_a,
     }
 

@@ -1,12 +1,18 @@
 """The practice system problems worklist through the API: the loaders, services and audit of
 the worklist pages."""
 
+from django.utils import timezone
+
+from booking.models import Slot
 from governance.models import AuditEvent
+from practices.models import ClinicalSystemLink
 from tests.api.helpers import audited_patients, error_of, token_client
 from tests.writeback.builders import write_back_problem_at
 from writeback.models import WriteBackMessage
 
 PROBLEMS = "/api/v1/write-back/problems/"
+VANISHED = "/api/v1/write-back/vanished-bookings/"
+LINK = "/api/v1/write-back/link/"
 
 
 def test_the_practice_lists_its_problems_and_each_page_is_audited(
@@ -60,3 +66,42 @@ def test_only_a_change_waiting_for_a_person_can_be_marked_entered(
     assert done.status_code == 200
     listed = [p["id"] for p in client.get(PROBLEMS).json()["results"]]
     assert listed == [str(conflict.public_id)]
+
+
+def test_bookings_whose_slot_the_practice_system_dropped_are_listed_and_audited(
+    practice_a, receptionist_practice_a, receptionist_practice_b
+):
+    booking = write_back_problem_at(practice_a, state=WriteBackMessage.State.CONFIRMED).booking
+    Slot.objects.filter(pk=booking.slot_id).update(vanished_at=timezone.now())
+    response = token_client(receptionist_practice_a).get(VANISHED)
+    assert [b["id"] for b in response.json()["results"]] == [str(booking.public_id)]
+    event = AuditEvent.objects.filter(action="write-back.list").latest("id")
+    assert audited_patients(event) == {booking.patient}
+    assert token_client(receptionist_practice_b).get(VANISHED).json()["results"] == []
+
+
+def test_the_practice_manager_switches_the_link(practice_a, practice_manager_a):
+    ClinicalSystemLink.objects.create(practice=practice_a, base_url="http://a.test/")
+    client = token_client(practice_manager_a)
+    assert client.get(LINK).json()["enabled"] is False
+    response = client.put(LINK, {"enabled": True}, format="json")
+    assert (response.status_code, response.json()["enabled"]) == (200, True)
+    assert ClinicalSystemLink.objects.get(practice=practice_a).enabled
+    assert AuditEvent.objects.filter(action="clinical-system-link.on").exists()
+
+
+def test_only_the_practice_manager_switches_the_link(practice_a, receptionist_practice_a):
+    ClinicalSystemLink.objects.create(practice=practice_a, base_url="http://a.test/")
+    response = token_client(receptionist_practice_a).put(LINK, {"enabled": True}, format="json")
+    assert response.status_code == 403
+    assert not ClinicalSystemLink.objects.get(practice=practice_a).enabled
+
+
+def test_a_hub_has_no_clinical_system_link(hub_manager):
+    response = token_client(hub_manager).get(LINK)
+    assert error_of(response)["code"] == "forbidden"
+
+
+def test_a_practice_with_no_link_is_told_so(practice_manager_a):
+    response = token_client(practice_manager_a).get(LINK)
+    assert error_of(response)["code"] == "not-found"
