@@ -137,12 +137,12 @@ class ApiSchema(AutoSchema):
             schema["anyOf"] = schema.pop("oneOf")
 
     def get_operation(self, *args, **kwargs) -> dict | None:
-        """An optional query parameter sent empty (`?cursor=`) counts as left out, as DRF
-        reads query strings: the schema says so."""
+        """Adds the refusals any operation may meet (throttling; an unsupported media type
+        for a body), and says that an optional query parameter sent empty (`?cursor=`)
+        counts as left out, as DRF reads query strings."""
         operation = super().get_operation(*args, **kwargs)
         if operation is None:
             return None
-        # Refusals any operation may meet, documented once here rather than on each.
         anywhere = ["throttled"]
         if self.method in ("POST", "PUT", "PATCH"):
             anywhere.append("unsupported-media-type")
@@ -164,11 +164,8 @@ class ApiSchema(AutoSchema):
             )
         for parameter in operation.get("parameters", []):
             schema = parameter.get("schema", {})
-            if (
-                parameter["in"] == "query"
-                and not parameter.get("required")
-                and (schema.get("type") != "array")
-            ):
+            optional = parameter["in"] == "query" and not parameter.get("required")
+            if optional and schema.get("type") != "array":
                 parameter["schema"] = {"anyOf": [{"type": "string", "maxLength": 0}, schema]}
         return operation
 
