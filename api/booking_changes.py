@@ -33,8 +33,8 @@ def version_field() -> Count:
 
 class BookingChangeApi(ApiView):
     """A change to one booking, made only if it is still at the version the caller last
-    read (`version` in the body; an If-Match header, if sent, must agree). Each subclass names the change, and documents
-    its `post` (which only hands over to this one)."""
+    read (`version` in the body; an If-Match header, if sent, must agree). Each subclass
+    names the change, and documents its `post` (which only hands over to this one)."""
 
     not_found = "booking-not-found"
     answers_created = False  # rebook answers 201, with the new booking
