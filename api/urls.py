@@ -70,6 +70,11 @@ urlpatterns = [
         name="problem",
     ),
     path(
+        "write-back/problems/<uuid:problem_id>/rebook/",
+        writeback.ProblemRebookApi.as_view(),
+        name="problem_rebook",
+    ),
+    path(
         "write-back/problems/<uuid:problem_id>/retry/",
         writeback.ProblemRetryApi.as_view(),
         name="problem_retry",

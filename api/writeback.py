@@ -12,9 +12,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.base import ApiView, PageQuery, keyset_page
+from api.bookings import booking_response, slot_or_404
 from api.errors import ApiError, error_responses
-from api.fields import Flag
-from api.serializers import BookingSerializer
+from api.fields import Count, Flag
+from api.serializers import BookingSerializer, SlotSerializer
+from booking.search import nearest_alternatives
+from booking.services import bookings
 from governance.access import Purpose, audit_listing, visible
 from governance.actions import Action
 from governance.permissions import Perm
@@ -91,20 +94,74 @@ class ProblemListApi(ApiView):
         )
 
 
+@extend_schema_serializer(component_name="WriteBackProblemDetail")
+class ProblemDetailSerializer(ProblemSerializer):
+    alternatives = SlotSerializer(
+        many=True, help_text="For a conflict whose booking is live: free slots to rebook into"
+    )
+
+
 class ProblemDetailApi(ApiView):
-    """One practice system problem, and its booking."""
+    """One practice system problem, its booking and, for a conflict, the nearest free slots
+    like the one the practice filled."""
 
     not_found = "problem-not-found"
 
     @extend_schema(
         operation_id="write_back_problems_retrieve",
         summary="Read a practice system problem",
-        responses={200: ProblemSerializer, **error_responses("problem-not-found")},
+        responses={200: ProblemDetailSerializer, **error_responses("problem-not-found")},
         tags=["write-back"],
     )
     def get(self, request: Request, problem_id) -> Response:
         message = problem_or_404(self.actor, problem_id, Action.WRITE_BACK_VIEW)
-        return Response(ProblemSerializer(message).data)
+        message.alternatives = []
+        if message.state == WriteBackMessage.State.CONFLICT and message.booking.is_live:
+            message.alternatives = nearest_alternatives(actor=self.actor, slot=message.booking.slot)
+        return Response(ProblemDetailSerializer(message).data)
+
+
+class ProblemRebookApi(ApiView):
+    """Move the patient out of the slot the practice system filled (a `conflict`) into
+    another, in one step: both halves or neither. Answers with the new booking."""
+
+    not_found = "problem-not-found"
+
+    @extend_schema_serializer(component_name="ProblemRebookRequest")
+    class InputSerializer(serializers.Serializer):
+        slot_id = serializers.UUIDField(help_text="The new slot: one of the alternatives")
+        version = Count(min_value=1, help_text="The booking's version you last saw")
+
+    @extend_schema(
+        operation_id="write_back_problems_rebook",
+        summary="Rebook a booking the practice system refused",
+        request=InputSerializer,
+        responses={
+            201: BookingSerializer,
+            **error_responses(
+                "problem-not-found",
+                "slot-not-found",
+                "slot-taken",
+                "slot-not-bookable",
+                "booking-changed",
+                "invalid-change",
+            ),
+        },
+        tags=["write-back"],
+    )
+    def post(self, request: Request, problem_id) -> Response:
+        message = problem_or_404(self.actor, problem_id, Action.WRITE_BACK_REBOOK)
+        given = self.InputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        moved = bookings.rebook(
+            by=self.actor,
+            booking=message.booking,
+            new_slot=slot_or_404(self.actor, data["slot_id"]),
+            reason=problems.CONFLICT_REASON,
+            expected_version=data["version"],
+        )
+        return booking_response(moved, created=True)
 
 
 class ProblemRetryApi(ApiView):

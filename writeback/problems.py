@@ -20,6 +20,9 @@ from governance.audit import Actor
 from practices.models import ClinicalSystemLink, Organisation
 from writeback.models import WriteBackMessage
 
+# The reason a booking moved out of a slot the practice system had filled is cancelled with.
+CONFLICT_REASON = "The practice filled the slot in its own system"
+
 
 def _involving(organisation: Organisation, prefix: str = "") -> Q:
     return Q(**{f"{prefix}booking_organisation": organisation}) | Q(

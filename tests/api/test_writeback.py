@@ -3,10 +3,10 @@ the worklist pages."""
 
 from django.utils import timezone
 
-from booking.models import Slot
+from booking.models import Booking, Slot
 from governance.models import AuditEvent
 from practices.models import ClinicalSystemLink
-from tests.api.helpers import audited_patients, error_of, token_client
+from tests.api.helpers import audited_patients, error_of, slots_of, token_client
 from tests.writeback.builders import write_back_problem_at
 from writeback.models import WriteBackMessage
 
@@ -105,3 +105,26 @@ def test_a_hub_has_no_clinical_system_link(hub_manager):
 def test_a_practice_with_no_link_is_told_so(practice_manager_a):
     response = token_client(practice_manager_a).get(LINK)
     assert error_of(response)["code"] == "not-found"
+
+
+def test_a_conflict_offers_the_nearest_slots_and_rebooks_in_one_step(
+    publish, hub, hub_receptionist, hub_books_for_a, practice_a
+):
+    free = slots_of(publish(days_ahead=2)[0])
+    conflict = write_back_problem_at(practice_a, made_by=hub)
+    booking = conflict.booking
+    client = token_client(hub_receptionist)
+    detail = client.get(f"{PROBLEMS}{conflict.public_id}/").json()
+    offered = [slot["id"] for slot in detail["alternatives"]]
+    assert offered and set(offered) <= {str(slot.public_id) for slot in free}
+    moved = client.post(
+        f"{PROBLEMS}{conflict.public_id}/rebook/",
+        {"slot_id": offered[0], "version": booking.version},
+        format="json",
+    )
+    assert moved.status_code == 201, moved.json()
+    assert moved.json()["slot"]["id"] == offered[0]
+    assert moved.json()["patient"]["nhs_number"] == booking.patient.nhs_number
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
+    assert AuditEvent.objects.filter(action="write-back.rebook").exists()
