@@ -49,18 +49,34 @@ class OrganisationApi(ApiView):
         return Response(data)
 
 
+@extend_schema_serializer(component_name="PracticePage")
+class PracticePage(serializers.Serializer):
+    results = OrganisationSerializer(many=True)
+    next_cursor = serializers.CharField(allow_null=True)
+
+
 class PracticeListApi(ApiView):
     """The practices whose slots the acting organisation may book (its pool)."""
+
+    cursor_salt = "api.practices"
 
     @extend_schema(
         operation_id="practices_list",
         summary="Practices you book into",
-        responses={200: OrganisationSerializer(many=True), **error_responses()},
+        parameters=[PageQuery],
+        responses={200: PracticePage, **error_responses()},
         tags=["organisation"],
     )
     def get(self, request: Request) -> Response:
-        practices = pooled_practices(self.actor.membership.organisation).order_by("name", "pk")
-        return Response(OrganisationSerializer(practices, many=True).data)
+        given = PageQuery(data=request.query_params)
+        given.is_valid(raise_exception=True)
+        practices = pooled_practices(self.actor.membership.organisation)
+        page, next_cursor = keyset_page(
+            practices, key="created_at", data=given.validated_data, salt=self.cursor_salt
+        )
+        return Response(
+            {"results": OrganisationSerializer(page, many=True).data, "next_cursor": next_cursor}
+        )
 
 
 # Sites -------------------------------------------------------------------------------------

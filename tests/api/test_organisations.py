@@ -25,7 +25,8 @@ def test_a_hub_sees_itself_and_its_member_practices(hub_receptionist):
 
 def test_practices_are_those_the_hub_may_book_into(hub_receptionist, hub_books_for_a):
     response = token_client(hub_receptionist).get("/api/v1/practices/")
-    assert [p["ods_code"] for p in response.json()] == ["A10001"]
+    assert [p["ods_code"] for p in response.json()["results"]] == ["A10001"]
+    assert response.json()["next_cursor"] is None
 
 
 def test_a_practice_manager_adds_a_site_with_its_postcode_normalised(practice_manager_a):
