@@ -174,7 +174,7 @@ def _known_ids(world) -> dict:
 
 def _negatable(operation, *, fixed: set[str]) -> bool:
     """Whether anything the fuzzer generates for an operation could be made invalid (the
-    credentials are sent as given; test_credentials covers them)."""
+    credentials are sent as given: the test of missing or bad credentials covers them)."""
     fixed = fixed | CREDENTIALS
     free = [p for p in operation.iter_parameters() if p.name not in fixed]
     return bool(free) or bool(operation.body)
@@ -190,11 +190,6 @@ def load_schema(user):
 def fuzz(user, world, record_property) -> tuple[int, int]:
     """Every operation, valid and invalid data, random and real ids. Returns (operations,
     examples)."""
-    with in_process():
-        return _fuzz(user, world, record_property)
-
-
-def _fuzz(user, world, record_property) -> tuple[int, int]:
     with in_process():
         return _fuzz(user, world, record_property)
 
