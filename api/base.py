@@ -4,21 +4,25 @@ opaque keyset cursors.
 """
 
 import datetime
+import re
 import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Q
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
-from api.errors import ApiError
-from core.paging import PAGE_SIZE, InvalidCursor, decode_cursor
+from api.errors import CATALOGUE, ApiError, error_body
+from api.fields import NHS_NUMBER_PATTERN, NO_NUL, NOT_BLANK, NhsNumber
+from core.paging import PAGE_SIZE, InvalidCursor, decode_cursor, encode_cursor
 from core.time import EARLIEST_DATE, LATEST_DATE
 from governance.audit import Actor
 from governance.permissions import Perm
@@ -118,10 +122,66 @@ class TokenClientThrottle(BaseThrottle):
 
 
 class ApiSchema(AutoSchema):
-    """Every operation documents the acting-organisation header."""
+    """Every operation documents the acting-organisation header, and every text it reads
+    says what the server takes: no NUL character, and, unless blank is allowed, something
+    besides spaces (DRF strips them, then refuses the empty rest)."""
 
     def get_override_parameters(self) -> list:
         return [*super().get_override_parameters(), ACTING_ORGANISATION]
+
+    def _insert_field_validators(self, field, schema) -> None:
+        super()._insert_field_validators(field, schema)
+        # drf-spectacular offers a blank-allowing patterned text as oneOf [pattern, blank];
+        # "" matches both when the pattern allows it, which oneOf forbids.
+        if "oneOf" in schema and schema["oneOf"][-1] == {"type": "string", "maxLength": 0}:
+            schema["anyOf"] = schema.pop("oneOf")
+
+    def get_operation(self, *args, **kwargs) -> dict | None:
+        """Adds the refusals any operation may meet (throttling; an unsupported media type
+        for a body), and says that an optional query parameter sent empty (`?cursor=`)
+        counts as left out, as DRF reads query strings."""
+        operation = super().get_operation(*args, **kwargs)
+        if operation is None:
+            return None
+        anywhere = ["throttled"]
+        if self.method in ("POST", "PUT", "PATCH"):
+            anywhere.append("unsupported-media-type")
+        for code in anywhere:
+            entry = CATALOGUE[code]
+            operation["responses"].setdefault(
+                str(entry.status),
+                {
+                    "description": f"`{code}`",
+                    "content": {
+                        "application/json": {
+                            "schema": {"$ref": "#/components/schemas/Error"},
+                            "examples": {
+                                code: {"value": error_body(code, entry.message, entry.details)}
+                            },
+                        }
+                    },
+                },
+            )
+        for parameter in operation.get("parameters", []):
+            schema = parameter.get("schema", {})
+            optional = parameter["in"] == "query" and not parameter.get("required")
+            if optional and schema.get("type") != "array":
+                parameter["schema"] = {"anyOf": [{"type": "string", "maxLength": 0}, schema]}
+        return operation
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False) -> dict:
+        meta = super()._map_serializer_field(field, direction, bypass_extensions)
+        if direction == "request" and isinstance(field, MomentField):
+            meta["pattern"] = SUPPORTED_YEARS
+        if direction != "request" or not isinstance(field, serializers.CharField):
+            return meta
+        if isinstance(field, NhsNumber):
+            meta.update(format="nhs-number", pattern=NHS_NUMBER_PATTERN)
+        elif "pattern" not in meta:
+            meta["pattern"] = NO_NUL if field.allow_blank else NOT_BLANK
+        if not field.allow_blank:
+            meta.setdefault("minLength", 1)
+        return meta
 
 
 class ApiView(APIView):
@@ -131,8 +191,11 @@ class ApiView(APIView):
     handler runs. `not_found` names the error code for a 404 raised by a service."""
 
     permission: Perm = Perm.BOOK_FOR_PATIENTS
+    # What a change (POST, PUT, PATCH, DELETE) needs instead, where reading needs less.
+    write_permission: Perm | None = None
     not_found = "not-found"
     throttle_classes = [TokenClientThrottle]
+    parser_classes = [JSONParser]  # the fields are JSON's types (api/fields.py)
     schema = ApiSchema()
 
     def initial(self, request: Request, *args, **kwargs) -> None:
@@ -144,7 +207,10 @@ class ApiView(APIView):
             request_id=getattr(request._request, "request_id", ""),
             client_address=request.META.get("REMOTE_ADDR") or None,
         )
-        if self.permission not in self.actor.permissions:
+        needed = self.permission
+        if self.write_permission is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
+            needed = self.write_permission
+        if needed not in self.actor.permissions:
             raise ApiError(
                 "forbidden", f"Your role at {membership.organisation.name} does not allow this."
             )
@@ -161,6 +227,10 @@ class ApiView(APIView):
 OUTSIDE_SUPPORTED_DATES = (
     f"Give a date and time between {EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}."
 )
+
+
+# The years a MomentField takes (the first and last day's edges depend on the offset given).
+SUPPORTED_YEARS = rf"^({EARLIEST_DATE.year // 100}|{LATEST_DATE.year // 100})[0-9]{{2}}-"
 
 
 def _within_supported_dates(value: datetime.datetime) -> None:
@@ -196,30 +266,48 @@ def cursor_after(value: str, *, salt: str) -> tuple[datetime.datetime, int]:
         ) from None
 
 
-def if_match_version(request: Request, body_version: int | None) -> int:
-    """The version the client last saw: an If-Match header (the ETag we sent) or `version`
-    in the body. One of them is required, and they must agree."""
-    header = request.headers.get("If-Match", "").strip()
-    header_version = None
-    if header:
-        try:
-            header_version = int(header.removeprefix("W/").strip('"'))
-        except ValueError:
-            raise serializers.ValidationError(
-                {"If-Match": ['Send the booking\'s ETag, like "3".']}
-            ) from None
-    if header_version is not None and body_version is not None and header_version != body_version:
-        raise serializers.ValidationError({"version": ["This does not match If-Match."]})
-    version = header_version if header_version is not None else body_version
-    if version is None:
-        raise serializers.ValidationError(
-            {
-                "version": [
-                    "Give the version of the booking you are changing (or its ETag as If-Match)."
-                ]
-            }
+def keyset_page(
+    rows, *, key: str, data: dict, salt: str, descending: bool = False
+) -> tuple[list, str | None]:
+    """One page of `rows` in (`key`, pk) order (newest first if `descending`), after the
+    `cursor` in `data` if any, and the cursor for the next page (None on the last)."""
+    if "cursor" in data:
+        after, pk = cursor_after(data["cursor"], salt=salt)
+        beyond = "lt" if descending else "gt"
+        rows = rows.filter(
+            Q(**{f"{key}__{beyond}": after}) | Q(**{key: after, f"pk__{beyond}": pk})
         )
-    return version
+    order = (f"-{key}", "-pk") if descending else (key, "pk")
+    size = data["page_size"]
+    found = list(rows.order_by(*order)[: size + 1])
+    page = found[:size]
+    more = len(found) > size
+    return page, encode_cursor(getattr(page[-1], key), page[-1].pk, salt=salt) if more else None
+
+
+class PageQuery(serializers.Serializer):
+    """The paging parameters every list takes."""
+
+    page_size = page_size_field()
+    cursor = serializers.CharField(
+        required=False, max_length=500, help_text="`next_cursor` from the previous page"
+    )
+
+
+IF_MATCH_PATTERN = r'^(?:W/)?"?([0-9]{1,9})"?$'
+
+
+def if_match_version(request: Request, body_version: int) -> int:
+    """The version the client last saw, `version` in the body; an If-Match header (the ETag
+    we sent), if given as well, must agree with it."""
+    header = request.headers.get("If-Match", "").strip()
+    if header:
+        match = re.fullmatch(IF_MATCH_PATTERN, header)
+        if match is None:
+            raise serializers.ValidationError({"If-Match": ['Send the booking\'s ETag, like "3".']})
+        if int(match[1]) != body_version:
+            raise serializers.ValidationError({"version": ["This does not match If-Match."]})
+    return body_version
 
 
 def etag(version: int) -> str:

@@ -16,6 +16,7 @@ from api.base import (
 )
 from api.bookings import IF_MATCH, booking_or_404, booking_response, slot_or_404
 from api.errors import error_responses
+from api.fields import Count, Text
 from api.serializers import BookingSerializer
 from booking.models import Booking
 from booking.services.bookings import rebook
@@ -23,10 +24,17 @@ from booking.services.managing import amend_booking, cancel_booking, record_atte
 from gpconnect.resources.appointment import COMMENT_MAX, DESCRIPTION_MAX
 
 
+def version_field() -> Count:
+    return Count(
+        min_value=1,
+        help_text="The booking's version you last saw; an If-Match header, if sent too, must agree",
+    )
+
+
 class BookingChangeApi(ApiView):
     """A change to one booking, made only if it is still at the version the caller last
-    read (`version` in the body, or If-Match). Each subclass names the change, and documents
-    its `post` (which only hands over to this one)."""
+    read (`version` in the body; an If-Match header, if sent, must agree). Each subclass
+    names the change, and documents its `post` (which only hands over to this one)."""
 
     not_found = "booking-not-found"
     answers_created = False  # rebook answers 201, with the new booking
@@ -36,7 +44,7 @@ class BookingChangeApi(ApiView):
         given = self.InputSerializer(data=request.data)
         given.is_valid(raise_exception=True)
         data = given.validated_data
-        version = if_match_version(request, data.get("version"))
+        version = if_match_version(request, data["version"])
         changed = self.change(booking, data, version)
         return booking_response(changed, created=self.answers_created)
 
@@ -49,8 +57,8 @@ class BookingCancelApi(BookingChangeApi):
 
     @extend_schema_serializer(component_name="BookingCancelRequest")
     class InputSerializer(serializers.Serializer):
-        reason = serializers.CharField(max_length=200, help_text="The practice sees this")
-        version = serializers.IntegerField(min_value=1, required=False)
+        reason = Text(max_length=200, help_text="The practice sees this")
+        version = version_field()
 
     @extend_schema(
         operation_id="bookings_cancel",
@@ -81,8 +89,8 @@ class BookingRebookApi(BookingChangeApi):
     @extend_schema_serializer(component_name="BookingRebookRequest")
     class InputSerializer(serializers.Serializer):
         slot_id = serializers.UUIDField(help_text="The new slot")
-        reason = serializers.CharField(max_length=200, required=False, default="Rebooked")
-        version = serializers.IntegerField(min_value=1, required=False)
+        reason = Text(max_length=200, required=False, default="Rebooked")
+        version = version_field()
 
     @extend_schema(
         operation_id="bookings_rebook",
@@ -132,7 +140,7 @@ class BookingStatusApi(BookingChangeApi):
                 (Booking.Status.BOOKED.value, "Booked (undo a mistake)"),
             ]
         )
-        version = serializers.IntegerField(min_value=1, required=False)
+        version = version_field()
 
     @extend_schema(
         operation_id="bookings_status",
@@ -160,18 +168,18 @@ class BookingAmendApi(BookingChangeApi):
 
     @extend_schema_serializer(component_name="BookingAmendRequest")
     class InputSerializer(serializers.Serializer):
-        description = serializers.CharField(
+        description = Text(
             max_length=DESCRIPTION_MAX,
             required=False,
             help_text="What the appointment is for; the practice sees it. Unchanged if left out",
         )
-        comment = serializers.CharField(
+        comment = Text(
             max_length=COMMENT_MAX,
             required=False,
             allow_blank=True,
             help_text="For the practice; empty to remove it. Unchanged if left out",
         )
-        version = serializers.IntegerField(min_value=1, required=False)
+        version = version_field()
 
         def validate(self, data: dict) -> dict:
             if "description" not in data and "comment" not in data:

@@ -6,7 +6,6 @@ and the audit trail live behind those calls."""
 import datetime
 import hashlib
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
@@ -22,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.base import (
+    IF_MATCH_PATTERN,
     ApiView,
     MomentField,
     cursor_after,
@@ -29,6 +29,7 @@ from api.base import (
     page_size_field,
 )
 from api.errors import ApiError, error_responses
+from api.fields import NhsNumber, Text
 from api.serializers import BookingSerializer
 from booking.diaries import get_booking_for_or_404
 from booking.models import Booking, Slot
@@ -41,13 +42,12 @@ from governance.actions import Action
 from governance.audit import Actor
 from governance.permissions import Perm, org_permissions
 from gpconnect.resources.appointment import COMMENT_MAX, DESCRIPTION_MAX
-from patients.nhs_number import normalise_nhs_number
 
 MAX_LIST_DAYS = 31
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
-    str,
+    {"type": "string", "pattern": "^[ -~]{0,100}$"},
     OpenApiParameter.HEADER,
     required=False,
     description=(
@@ -57,10 +57,10 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 )
 IF_MATCH = OpenApiParameter(
     "If-Match",
-    str,
+    {"type": "string", "pattern": IF_MATCH_PATTERN},
     OpenApiParameter.HEADER,
     required=False,
-    description='The booking\'s ETag (its version, like "3"), instead of `version` in the body.',
+    description='The booking\'s ETag (its version, like "3"); it must agree with `version`.',
 )
 
 
@@ -108,13 +108,14 @@ class BookingListApi(ApiView):
         )
         end = MomentField(
             required=False,
-            help_text=f"Until this moment (default: 14 days on; at most {MAX_LIST_DAYS})",
+            help_text=f"Until this moment, later than `start` (default: 14 days on; at most "
+            f"{MAX_LIST_DAYS})",
         )
         status = serializers.ListField(
             child=serializers.ChoiceField(choices=Booking.Status.choices), required=False
         )
         page_size = page_size_field()
-        cursor = serializers.CharField(required=False)
+        cursor = serializers.CharField(required=False, max_length=500)
 
         def validate(self, data: dict) -> dict:
             start = data.get("start") or london_day_start(timezone.localdate())
@@ -184,15 +185,13 @@ class BookingCreateApi(ApiView):
     @extend_schema_serializer(component_name="BookingCreateRequest")
     class InputSerializer(serializers.Serializer):
         slot_id = serializers.UUIDField()
-        nhs_number = serializers.CharField(max_length=20)
-        description = serializers.CharField(
+        nhs_number = NhsNumber(help_text="Ten digits, spaces or dashes allowed; checksummed")
+        description = Text(
             max_length=DESCRIPTION_MAX,
             help_text="What the appointment is for; the practice sees it",
         )
-        comment = serializers.CharField(
-            max_length=COMMENT_MAX, required=False, default="", allow_blank=True
-        )
-        override_reason = serializers.CharField(
+        comment = Text(max_length=COMMENT_MAX, required=False, default="", allow_blank=True)
+        override_reason = Text(
             max_length=500,
             required=False,
             default="",
@@ -202,12 +201,6 @@ class BookingCreateApi(ApiView):
                 "who also runs the sessions of the slot's practice. Audited."
             ),
         )
-
-        def validate_nhs_number(self, value: str) -> str:
-            try:
-                return normalise_nhs_number(value)
-            except DjangoValidationError as error:
-                raise serializers.ValidationError(error.messages) from error
 
     @extend_schema(
         operation_id="bookings_create",

@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.signals import got_request_exception
 from django.http import Http404
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
@@ -94,6 +95,10 @@ CATALOGUE: dict[str, ErrorCode] = {
         ErrorCode("slot-not-found", 404, "No slot found that you can book into."),
         ErrorCode("patient-not-found", 404, "No patient found."),
         ErrorCode("booking-not-found", 404, "No booking found."),
+        ErrorCode("session-not-found", 404, "No session found."),
+        ErrorCode("site-not-found", 404, "No site found."),
+        ErrorCode("clinician-not-found", 404, "No clinician found."),
+        ErrorCode("problem-not-found", 404, "No practice system problem found."),
         ErrorCode("method-not-allowed", 405, "This address does not accept that method."),
         ErrorCode("not-acceptable", 406, "This API answers in JSON only."),
         ErrorCode(
@@ -148,7 +153,7 @@ class ApiError(exceptions.APIException):
         super().__init__(self.message)
 
 
-def _body(code: str, message: str, details: dict | None = None) -> dict:
+def error_body(code: str, message: str, details: dict | None = None) -> dict:
     return {"error": {"code": code, "message": message, "details": details or {}}}
 
 
@@ -187,6 +192,10 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         exc = ApiError(getattr(view, "not_found", "not-found"))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = ApiError("forbidden", str(exc) or None)
+    elif isinstance(exc, DjangoValidationError):  # a service's rule, as a form would show it
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
 
     headers: dict[str, str] = {}
     if isinstance(exc, BookingError):
@@ -194,15 +203,15 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         if isinstance(exc, SlotTaken):
             details["alternatives"] = SlotSerializer(exc.alternatives, many=True).data
         set_rollback()
-        return Response(_body(exc.code, exc.message, details), status=exc.http_status)
+        return Response(error_body(exc.code, exc.message, details), status=exc.http_status)
     if isinstance(exc, ApiError):
         set_rollback()
-        return Response(_body(exc.code, exc.message, exc.details), status=exc.status_code)
+        return Response(error_body(exc.code, exc.message, exc.details), status=exc.status_code)
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         set_rollback()
         return Response(
-            _body("invalid", CATALOGUE["invalid"].message, {"fields": _flatten(detail)}),
+            error_body("invalid", CATALOGUE["invalid"].message, {"fields": _flatten(detail)}),
             status=status.HTTP_400_BAD_REQUEST,
         )
     if isinstance(exc, exceptions.APIException):
@@ -217,7 +226,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         if code in ("forbidden", "malformed-request") and exc.detail:
             message = str(exc.detail)  # DRF's CSRF and parse messages say what to fix
         set_rollback()
-        return Response(_body(code, message, details), status=exc.status_code, headers=headers)
+        return Response(error_body(code, message, details), status=exc.status_code, headers=headers)
 
     request = context.get("request")
     request_id = getattr(request, "request_id", "") if request is not None else ""
@@ -226,7 +235,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         got_request_exception.send(sender=None, request=request._request)
     set_rollback()
     entry = CATALOGUE["server-error"]
-    return Response(_body(entry.code, entry.message, {"request_id": request_id}), status=500)
+    return Response(error_body(entry.code, entry.message, {"request_id": request_id}), status=500)
 
 
 # The schema --------------------------------------------------------------------------------
@@ -258,7 +267,8 @@ def error_responses(*codes: str) -> dict[int, OpenApiResponse]:
             ErrorSerializer,
             description=", ".join(f"`{e.code}`" for e in entries),
             examples=[
-                OpenApiExample(e.code, value=_body(e.code, e.message, e.details)) for e in entries
+                OpenApiExample(e.code, value=error_body(e.code, e.message, e.details))
+                for e in entries
             ],
         )
         for status_code, entries in sorted(by_status.items())

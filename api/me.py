@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.base import ACTING_HEADER, acting_membership, caller_memberships
+from api.errors import error_responses
 from api.permissions import TwoFactorVerified
 
 
@@ -48,7 +49,7 @@ class MeApi(APIView):
                 description="The ODS code of the organisation you act for, if several",
             )
         ],
-        responses={200: OutputSerializer},
+        responses={200: OutputSerializer, **error_responses()},
         tags=["account"],
     )
     def get(self, request: Request) -> Response:

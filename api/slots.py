@@ -31,7 +31,8 @@ class SlotSearchApi(ApiView):
         start = MomentField(required=False, help_text="From this moment (default: now)")
         end = MomentField(
             required=False,
-            help_text=f"Until this moment (default and most: {MAX_SEARCH_DAYS} days after start)",
+            help_text=f"Until this moment, later than `start` (default and most: "
+            f"{MAX_SEARCH_DAYS} days after start)",
         )
         from_time = serializers.TimeField(
             required=False, help_text="Starting at or after this local time, like 18:00"

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from booking.models import Booking, Slot
+from booking.models import Booking, Session, Slot
 from core.db import CompiledLookup, prepared_cursor
 from governance.access import Purpose, visible
 from governance.agreements import active_agreement_sql, active_agreements
@@ -143,3 +143,10 @@ def patient_appointments(actor: Actor, patient, *, shown: int = 10) -> Appointme
         upcoming=list(bookings.filter(start__gte=now).order_by("start")[:shown]),
         recent=list(bookings.filter(start__lt=now).order_by("-start")[:shown]),
     )
+
+
+def sessions_of(*, actor: Actor, start: datetime.datetime) -> QuerySet[Session]:
+    """The acting practice's own sessions starting from `start`, cancelled ones too."""
+    return Session.objects.filter(
+        practice=actor.membership.organisation, starts_at__gte=start
+    ).select_related("site", "clinician")

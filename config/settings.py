@@ -367,6 +367,15 @@ SPECTACULAR_SETTINGS = {
         'Errors are `{"error": {"code", "message", "details"}}`; branch on `code`.'
     ),
     "VERSION": "1.0.0",
+    # Choice sets shared by several fields, each named once.
+    "ENUM_NAME_OVERRIDES": {
+        "PractitionerRoleEnum": "practices.models.Clinician.JobRole",
+        "BookingStatusEnum": "booking.models.Booking.Status",
+        "SessionStatusEnum": "booking.models.Session.Status",
+        "SlotStatusEnum": "booking.models.Slot.Status",
+        "WriteBackStateEnum": "writeback.models.WriteBackMessage.State",
+        "OrganisationKindEnum": "practices.models.Organisation.Kind",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

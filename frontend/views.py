@@ -1,7 +1,7 @@
 """NHS-styled error pages."""
 
 from django.core.exceptions import BadRequest
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 
@@ -17,6 +17,12 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        # API clients get the API's error shape (api/errors.py), never a page.
+        body = {"error": {"code": "not-found", "message": "Not found.", "details": {}}}
+        response = JsonResponse(body, status=404)
+        response["Cache-Control"] = "no-store"
+        return response
     return render(request, "404.html", status=404)
 
 

@@ -73,6 +73,7 @@ FOREIGN_OBJECTS: dict[str, Callable] = {
     "slot_id": lambda b: free_slot_at(b).public_id,
     "session_id": lambda b: free_slot_at(b).session.public_id,
     "message_id": lambda b: write_back_problem_at(b).public_id,
+    "problem_id": lambda b: write_back_problem_at(b).public_id,  # the API's name for one
     "enrolment_id": lambda b: enrolment_at(b).public_id,
     "task_id": lambda b: task_for(enrolment_at(b), b).public_id,
     "entry_id": lambda b: waiting_entry_at(b).public_id,

@@ -20,6 +20,9 @@ from governance.audit import Actor
 from practices.models import ClinicalSystemLink, Organisation
 from writeback.models import WriteBackMessage
 
+# The reason a booking moved out of a slot the practice system had filled is cancelled with.
+CONFLICT_REASON = "The practice filled the slot in its own system"
+
 
 def _involving(organisation: Organisation, prefix: str = "") -> Q:
     return Q(**{f"{prefix}booking_organisation": organisation}) | Q(
@@ -87,4 +90,11 @@ def get_problem_for_or_404(
 def link_of(practice: Organisation) -> ClinicalSystemLink | None:
     return (
         ClinicalSystemLink.objects.filter(practice=practice).select_related("switched_by").first()
+    )
+
+
+def waiting_for(practice: Organisation) -> QuerySet[WriteBackMessage]:
+    """Changes to the practice's bookings still on their way to its system."""
+    return WriteBackMessage.objects.filter(
+        booking__slot__practice=practice, state__in=WriteBackMessage.OPEN_STATES
     )

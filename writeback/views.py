@@ -24,7 +24,6 @@ from governance.permissions import Perm
 from writeback import problems, services
 from writeback.models import WriteBackMessage
 
-CONFLICT_REASON = "The practice filled the slot in its own system"
 # The worklist shows this many of each kind, soonest first: it is for acting on, not history.
 WORKLIST_SIZE = 200
 
@@ -104,7 +103,7 @@ def problem_rebook(request: HttpRequest, message_id: UUID) -> HttpResponse:
             by=actor,
             booking=message.booking,
             new_slot=new_slot,
-            reason=CONFLICT_REASON,
+            reason=problems.CONFLICT_REASON,
             expected_version=int(version),
         )
     except SlotTaken:
@@ -179,11 +178,5 @@ def clinical_system_link(request: HttpRequest) -> HttpResponse:
                     "problems list.",
                 )
         return redirect("writeback:clinical_system_link")
-    waiting = (
-        WriteBackMessage.objects.filter(
-            booking__slot__practice=practice, state__in=WriteBackMessage.OPEN_STATES
-        ).count()
-        if link
-        else 0
-    )
+    waiting = problems.waiting_for(practice).count() if link else 0
     return render(request, "writeback/link.html", {"link": link, "waiting": waiting})

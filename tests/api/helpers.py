@@ -60,3 +60,9 @@ def days_ahead_to(weekend: bool) -> int:
 
 def booking_url(booking_id, action="") -> str:
     return f"{BOOKINGS}{booking_id}/{action + '/' if action else ''}"
+
+
+def audited_patients(event) -> set:
+    """The patients an audit event names, one or a listed page of them."""
+    listed = {row.patient for row in event.listed_patients.select_related("patient")}
+    return listed | ({event.patient} if event.patient_id else set())

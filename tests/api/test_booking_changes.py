@@ -45,21 +45,27 @@ def test_cancelling_with_the_version(booked):
 
 def test_a_stale_version_is_a_conflict(booked):
     client, booking_id, _ = booked
-    client.post(
-        booking_url(booking_id, "cancel"), {"reason": "First"}, format="json", HTTP_IF_MATCH='"1"'
-    )
+    first = {"reason": "First", "version": 1}
+    client.post(booking_url(booking_id, "cancel"), first, format="json", HTTP_IF_MATCH='"1"')
+    second = {"reason": "Second", "version": 1}
     response = client.post(
-        booking_url(booking_id, "cancel"), {"reason": "Second"}, format="json", HTTP_IF_MATCH='"1"'
+        booking_url(booking_id, "cancel"), second, format="json", HTTP_IF_MATCH='"1"'
     )
     assert response.status_code == 409
     assert error_of(response)["code"] == "booking-changed"
 
 
 def test_a_change_without_a_version_is_refused(booked):
+    """`version` is required, as the schema says: an If-Match header alone is not enough."""
     client, booking_id, _ = booked
     response = client.post(booking_url(booking_id, "cancel"), {"reason": "Oops"}, format="json")
     assert response.status_code == 400
     assert list(error_of(response)["details"]["fields"]) == ["version"]
+    header_only = client.post(
+        booking_url(booking_id, "cancel"), {"reason": "Oops"}, format="json", HTTP_IF_MATCH='"1"'
+    )
+    assert header_only.status_code == 400
+    assert list(error_of(header_only)["details"]["fields"]) == ["version"]
     mismatch = client.post(
         booking_url(booking_id, "cancel"),
         {"reason": "Oops", "version": 2},

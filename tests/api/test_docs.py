@@ -40,6 +40,12 @@ def test_the_schema_generates_without_warnings_and_documents_the_errors(tmp_path
     )
     parameters = {p["name"] for p in schema["paths"]["/api/v1/slots/"]["get"]["parameters"]}
     assert {"X-Acting-Organisation", "start", "end", "practice", "cursor"} <= parameters
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            errors = {code for code in operation["responses"] if code.startswith(("4", "5"))}
+            assert {"400", "403"} <= errors, (method, path)
+            if method in ("post", "put", "patch"):
+                assert "415" in errors, (method, path)
 
 
 def test_the_schema_and_docs_are_for_staff(client_for, hub_receptionist, outsider, client):

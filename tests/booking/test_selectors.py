@@ -9,10 +9,11 @@ import pytest
 from django.db import connection
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from booking.models import Audience
-from booking.selectors import get_slot_for_booking_or_404
-from booking.services.sessions import RuleSpec
+from booking.selectors import get_slot_for_booking_or_404, sessions_of
+from booking.services.sessions import RuleSpec, cancel_session
 from tests.governance.helpers import actor_for
 
 
@@ -113,3 +114,16 @@ def test_pooled_practice_keys_are_the_pooled_practices(
     lapsed.ends_on = lapsed.starts_on + datetime.timedelta(days=30)  # renewed
     lapsed.save(update_fields=["ends_on"])
     assert same(hub) == sorted([practice_a.pk, practice_b.pk])
+
+
+def test_sessions_of_are_the_practices_own_from_a_moment_cancelled_ones_too(
+    publish, practice_manager_a, practice_manager_b
+):
+    ours = publish(weeks=2)
+    publish(manager=practice_manager_b)
+    actor = actor_for(practice_manager_a)
+    cancel_session(by=actor, session=ours[0], reason="GP unwell")
+    found = sessions_of(actor=actor, start=timezone.now()).order_by("starts_at")
+    assert list(found) == ours
+    later = sessions_of(actor=actor, start=ours[1].starts_at)
+    assert list(later) == [ours[1]]
