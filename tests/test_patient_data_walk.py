@@ -49,6 +49,7 @@ MODELS = {
     "slot_id": Slot,
     "session_id": Session,
     "message_id": WriteBackMessage,
+    "problem_id": WriteBackMessage,
     "agreement_id": SharingAgreement,
     "grant_id": AccessGrant,
     "break_glass_id": BreakGlass,

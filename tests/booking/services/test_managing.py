@@ -232,10 +232,8 @@ def test_the_api_amends_the_comment_alone(hub_receptionist, booking):
 
 def test_the_api_refuses_a_stale_version_with_409(hub_receptionist, booking):
     client = _api(hub_receptionist)
-    client.post(_amend_url(booking), {"comment": "First"}, format="json", HTTP_IF_MATCH='"1"')
-    response = client.post(
-        _amend_url(booking), {"comment": "Second"}, format="json", HTTP_IF_MATCH='"1"'
-    )
+    client.post(_amend_url(booking), {"comment": "First", "version": 1}, format="json")
+    response = client.post(_amend_url(booking), {"comment": "Second", "version": 1}, format="json")
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "booking-changed"
     booking.refresh_from_db()
@@ -286,4 +284,4 @@ def test_the_schema_documents_the_amend_operation_and_its_errors(db):
     assert [e["value"]["error"]["code"] for e in conflict.values()] == ["booking-changed"]
     request = schema["components"]["schemas"]["BookingAmendRequest"]["properties"]
     assert request["description"]["maxLength"] == 100
-    assert request["comment"]["maxLength"] == 500
+    assert request["comment"]["anyOf"][0]["maxLength"] == 500  # or empty, to remove it
