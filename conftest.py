@@ -23,3 +23,15 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         terminalreporter.write_sep("-", "write-back fault tests")
         for line in lines:
             terminalreporter.write_line(line)
+    _schema_fuzzing(terminalreporter)
+
+
+def _schema_fuzzing(terminalreporter) -> None:
+    """How much the schema fuzzing ran (tests/api/test_fuzz.py), for quoting."""
+    for report in terminalreporter.stats.get("passed", []):
+        for name, run in getattr(report, "user_properties", ()):
+            if name == "fuzz" and getattr(report, "when", "") == "call":
+                terminalreporter.write_line(
+                    f"schemathesis: {run['operations']} operations, {run['examples']} "
+                    f"examples as {run['persona']}"
+                )

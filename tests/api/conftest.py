@@ -13,18 +13,3 @@ def booked(publish, hub_receptionist, hub_books_for_a, patient_a):
     response = book(client, slots[0], patient_a)
     assert response.status_code == 201
     return client, response.json()["id"], slots
-
-
-def pytest_terminal_summary(terminalreporter):
-    """How much the schema fuzzing ran (tests/api/test_fuzz.py), for quoting."""
-    runs = [
-        value
-        for report in terminalreporter.stats.get("passed", [])
-        for name, value in getattr(report, "user_properties", [])
-        if name == "fuzz"
-    ]
-    for run in runs:
-        terminalreporter.write_line(
-            f"schemathesis: {run['operations']} operations, {run['examples']} examples "
-            f"as {run['persona']}"
-        )
