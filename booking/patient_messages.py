@@ -42,18 +42,15 @@ def _send(booking: Booking, what: str, template: str) -> bool:
         "phone": practice.phone or "the practice",
     }
     key = f"booking:{booking.public_id}:{what}"
+    # The organisation that made the booking sees how its messages went: the hub, for a
+    # booking made there or by the patient online through it; the practice, for its own. The
+    # practice whose slot it is has the booking in its diary, but did not send the message,
+    # and one organisation per message keeps each list to what its staff can act on.
+    about = {"organisation_id": booking.booking_organisation_id, "subject": str(booking.public_id)}
     emailed = send_email(
-        key=key,
-        to=patient.email,
-        template=template,
-        personalisation=values,
-        organisation_id=booking.booking_organisation_id,
+        key=key, to=patient.email, template=template, personalisation=values, **about
     )
     texted = send_sms(
-        key=f"{key}:sms",
-        to=patient.mobile,
-        template=template,
-        personalisation=values,
-        organisation_id=booking.booking_organisation_id,
+        key=f"{key}:sms", to=patient.mobile, template=template, personalisation=values, **about
     )
     return emailed or texted

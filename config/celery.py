@@ -72,10 +72,15 @@ app.conf.beat_schedule = {
         "task": "caretracker.remind_reviews",
         "schedule": crontab(hour=7, minute=15),
     },
-    # Email that failed, or that a stopped process left unsent.
+    # Email and text messages that failed, or that a stopped process left unsent.
     "send-pending-email": {
         "task": "notifications.send_pending",
         "schedule": crontab(minute="*/5"),
+    },
+    # How sent messages went, asked of Notify where its delivery receipts are not set up.
+    "check-message-delivery": {
+        "task": "notifications.check_delivery",
+        "schedule": crontab(minute="*/10"),
     },
     # Linked practices' free slots from their own systems, reconciled with the hub's.
     "import-all-practice-slots": {

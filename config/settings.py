@@ -306,8 +306,9 @@ CONTACT_RELATIONSHIP_HOURS = env_int("CONTACT_RELATIONSHIP_HOURS", 24)
 # booking must not wait for Redis, and the sweep delivers what was not enqueued.
 CELERY_BROKER_TRANSPORT_OPTIONS |= {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 
-# Email to staff and patients (notifications/): GOV.UK Notify in production, the log in the
-# demo; tests record what was sent. NOTIFY_TEMPLATE_IDS: "name=template-id,..." per template.
+# Email and text messages to staff and patients (notifications/): GOV.UK Notify in
+# production, the log in the demo; tests record what was sent. NOTIFY_TEMPLATE_IDS:
+# "name=template-id,..." for each email template, "name:sms=template-id" for a text's.
 NOTIFICATIONS_BACKEND = env_str(
     "NOTIFICATIONS_BACKEND",
     "notifications.backends.NotifyBackend"

@@ -12,6 +12,9 @@ logger = logging.getLogger(__name__)
 
 
 class Backend(Protocol):
+    # Whether `delivery_status` can say how a message went (Notify can; the others cannot).
+    reports_delivery: bool
+
     def send_email(
         self, *, to: str, template: str, personalisation: dict[str, str], reference: str
     ) -> str:
@@ -22,13 +25,16 @@ class Backend(Protocol):
         self, *, to: str, template: str, personalisation: dict[str, str], reference: str
     ) -> str: ...
 
-    def delivery_status(self, backend_id: str) -> str | None:
-        """What the service last said of delivery; None if it cannot say."""
+    def delivery_status(self, backend_id: str) -> str:
+        """What the service last said of the message's delivery, in Notify's words. Raise if
+        it cannot be asked."""
         ...
 
 
 class ConsoleBackend:
     """The demo's: writes each message to the log."""
+
+    reports_delivery = False
 
     def send_email(self, *, to, template, personalisation, reference) -> str:
         subject, body = render(template, personalisation)
@@ -39,14 +45,15 @@ class ConsoleBackend:
         logger.info("Text message to %s: %s", to, render_sms(template, personalisation))
         return reference
 
-    def delivery_status(self, backend_id: str) -> str | None:
-        return None
+    def delivery_status(self, backend_id: str) -> str:
+        raise NotImplementedError("this backend does not report delivery")
 
 
 class RecordingBackend:
     """The tests': keeps what was sent, in order, for assertions."""
 
     outbox: ClassVar[list[dict]] = []
+    reports_delivery = False
 
     def send_email(self, *, to, template, personalisation, reference) -> str:
         subject, body = render(template, personalisation)
@@ -76,14 +83,16 @@ class RecordingBackend:
         )
         return reference
 
-    def delivery_status(self, backend_id: str) -> str | None:
-        return None
+    def delivery_status(self, backend_id: str) -> str:
+        raise NotImplementedError("this backend does not report delivery")
 
 
 class NotifyBackend:
     """GOV.UK Notify, through its Python client. NOTIFY_API_KEY and NOTIFY_TEMPLATE_IDS
     (our template name → Notify template id; "name:sms" for a text message's) come from the
     environment."""
+
+    reports_delivery = True
 
     def __init__(self):
         from notifications_python_client.notifications import NotificationsAPIClient
@@ -110,8 +119,8 @@ class NotifyBackend:
         )
         return answer["id"]
 
-    def delivery_status(self, backend_id: str) -> str | None:
-        return self.client.get_notification_by_id(backend_id)["status"]
+    def delivery_status(self, backend_id: str) -> str:
+        return str(self.client.get_notification_by_id(backend_id)["status"])
 
 
 def backend() -> Backend:

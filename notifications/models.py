@@ -24,23 +24,46 @@ class Message(models.Model):
     )
     channel = models.CharField(max_length=5, choices=Channel.choices, default=Channel.EMAIL)
     to = models.CharField(max_length=254, help_text="An email address, or a mobile as +447…")
-    # The organisation whose staff see the message's state (a booking's booker, a hub). A
-    # plain id: notifications sits below the records and knows no organisations.
-    organisation_id = models.PositiveBigIntegerField(null=True, blank=True, db_index=True)
+    # The organisation whose staff see the message's state (the hub or practice that made
+    # the booking). A plain id, not a foreign key: notifications sits below the records in
+    # the layers and knows no organisations (pyproject.toml's import contracts).
+    organisation_id = models.PositiveBigIntegerField(null=True, blank=True)
+    subject = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text="What it is about, for staff: a booking's public id. Never a patient's.",
+    )
     template = models.CharField(max_length=60)
     personalisation = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
-    reference = models.CharField(max_length=100, blank=True, help_text="The backend's id")
+    reference = models.CharField(
+        max_length=100, blank=True, db_index=True, help_text="The backend's id"
+    )
     error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     # What the backend last reported of delivery (GOV.UK Notify's own status words).
     delivery_status = models.CharField(max_length=30, blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
+    # When the backend was last asked how delivery went, so that each check asks those not
+    # asked for longest first.
+    checked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["status", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            # The organisation's list of its messages, newest first.
+            models.Index(fields=["organisation_id", "-created_at"], name="message_org_newest"),
+        ]
+        constraints = [
+            # An email goes to an address with an @, a text to a UK mobile as +447 and 9 digits.
+            models.CheckConstraint(
+                condition=models.Q(channel="email", to__contains="@")
+                | models.Q(channel="sms", to__regex=r"^\+447[0-9]{9}$"),
+                name="message_to_fits_channel",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.template} to {self.to} ({self.status})"

@@ -5,12 +5,13 @@ each message's state, which the organisation it concerns can see."""
 
 import datetime
 import logging
-import re
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
+from notifications.addresses import email_address, uk_mobile
 from notifications.backends import backend
 from notifications.models import Message
 from notifications.templates import SMS_TEMPLATES, TEMPLATES
@@ -29,16 +30,24 @@ def send_email(
     template: str,
     personalisation: dict[str, str],
     organisation_id: int | None = None,
+    subject: str = "",
 ) -> bool:
     """Email `to` once for `key`: a second call with the same key sends nothing. True if this
     call queued the message. It goes after the surrounding transaction commits. A `link`
     given as a path is made absolute with the site's address. `organisation_id`: whose staff
-    see how it went."""
+    see how it went; `subject`: what it is about for them (a booking's public id). An
+    address an email cannot go to is not sent to, and the log says why."""
     if template not in TEMPLATES:
         raise ValueError(f"no template named {template!r}")
     if not to:
         return False
-    return _queue(Message.Channel.EMAIL, key, to, template, personalisation, organisation_id)
+    address = email_address(to)
+    if address is None:
+        logger.warning("Not an email address: email %s not sent", key)
+        return False
+    return _queue(
+        Message.Channel.EMAIL, key, address, template, personalisation, organisation_id, subject
+    )
 
 
 def send_sms(
@@ -48,29 +57,24 @@ def send_sms(
     template: str,
     personalisation: dict[str, str],
     organisation_id: int | None = None,
+    subject: str = "",
 ) -> bool:
     """`send_email`, by text message to a UK mobile number (written any usual way). A number
-    that is not a UK mobile is not sent to, and says so in the log."""
+    that is not a UK mobile is not sent to, and the log says why."""
     if template not in SMS_TEMPLATES:
         raise ValueError(f"no text message template named {template!r}")
+    if not to:
+        return False
     number = uk_mobile(to)
     if number is None:
-        if to:
-            logger.warning("Not a UK mobile number: text %s not sent", key)
+        logger.warning("Not a UK mobile number: text %s not sent", key)
         return False
-    return _queue(Message.Channel.SMS, key, number, template, personalisation, organisation_id)
+    return _queue(
+        Message.Channel.SMS, key, number, template, personalisation, organisation_id, subject
+    )
 
 
-_UK_MOBILE = re.compile(r"^(?:\+44|0044|0)(7\d{9})$")
-
-
-def uk_mobile(raw: str) -> str | None:
-    """+447… for a UK mobile number however it was typed; None for anything else."""
-    match = _UK_MOBILE.match(re.sub(r"[\s()-]", "", raw or ""))
-    return f"+44{match.group(1)}" if match else None
-
-
-def _queue(channel, key, to, template, personalisation, organisation_id) -> bool:
+def _queue(channel, key, to, template, personalisation, organisation_id, subject) -> bool:
     values = {name: str(value) for name, value in personalisation.items()}
     if values.get("link", "").startswith("/"):
         values["link"] = settings.SITE_URL.rstrip("/") + values["link"]
@@ -83,6 +87,7 @@ def _queue(channel, key, to, template, personalisation, organisation_id) -> bool
                 template=template,
                 personalisation=values,
                 organisation_id=organisation_id,
+                subject=str(subject)[:64],
             )
     except IntegrityError:
         return False  # sent already, or on its way
@@ -95,8 +100,7 @@ def deliver(message_id: int) -> None:
     with transaction.atomic():
         message = (
             Message.objects.select_for_update(skip_locked=True)
-            .filter(pk=message_id)
-            .exclude(status=Message.Status.SENT)
+            .filter(pk=message_id, status__in=(Message.Status.PENDING, Message.Status.FAILED))
             .first()
         )
         if message is None:
@@ -140,7 +144,10 @@ def send_pending(now: datetime.datetime | None = None) -> int:
     return len(ids)
 
 
-# GOV.UK Notify's delivery statuses, as the hub reads them.
+# GOV.UK Notify's delivery statuses, as the hub reads them: still on its way (Notify has it:
+# "created", "sending", "pending", "sent" abroad), delivered, or not delivered. Our own
+# FAILED is a send that Notify never accepted, which `send_pending` tries again; Notify's
+# failures are final for us (a wrong number, a phone off for 3 days, Notify's own fault).
 _DELIVERY = {
     "delivered": Message.Status.DELIVERED,
     "permanent-failure": Message.Status.UNDELIVERED,
@@ -149,45 +156,89 @@ _DELIVERY = {
     "validation-failed": Message.Status.UNDELIVERED,
     "virus-scan-failed": Message.Status.UNDELIVERED,
 }
+_FINAL = (Message.Status.DELIVERED, Message.Status.UNDELIVERED)
 
 
-def record_delivery(*, reference: str, delivery_status: str, at=None) -> bool:
-    """Keep what Notify says of the message with this Notify id. True if it is ours. A
-    status it has already reported, or an earlier one than a final answer, changes
-    nothing."""
-    message = Message.objects.filter(reference=reference).first()
-    if message is None:
-        return False
-    status = _DELIVERY.get(delivery_status, Message.Status.SENT)
-    final = message.status in (Message.Status.DELIVERED, Message.Status.UNDELIVERED)
-    if message.delivery_status == delivery_status or (final and status == Message.Status.SENT):
-        return True
-    Message.objects.filter(pk=message.pk).update(
-        status=status, delivery_status=delivery_status[:30], status_changed_at=at or timezone.now()
-    )
+def delivery_state(delivery_status: str) -> str:
+    """Our state for one of Notify's status words: any it does not call final is sent."""
+    return _DELIVERY.get(delivery_status, Message.Status.SENT)
+
+
+def record_delivery(
+    *,
+    notify_id: str,
+    reference: str = "",
+    delivery_status: str,
+    at: datetime.datetime | None = None,
+) -> bool:
+    """Keep what Notify says of a message: found by Notify's id for it, or else by the
+    reference we gave Notify (its key, for a send whose answer we never heard). True if the
+    message is ours. A status already recorded, or one still on its way after a final
+    answer, changes nothing, so a receipt and the check may both arrive, in any order."""
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update().filter(reference=notify_id).first()
+            if notify_id
+            else None
+        )
+        if message is None and reference:
+            message = Message.objects.select_for_update().filter(key=reference).first()
+        if message is None:
+            return False
+        state = delivery_state(delivery_status)
+        if message.delivery_status == delivery_status or (
+            message.status in _FINAL and state not in _FINAL
+        ):
+            return True
+        at = at or timezone.now()
+        message.status = state
+        message.delivery_status = delivery_status[:30]
+        message.status_changed_at = at
+        # Notify has it, whatever we heard when we sent it: nothing is left to send again.
+        message.reference = message.reference or notify_id[:100]
+        message.sent_at = message.sent_at or at
+        message.personalisation = {}
+        message.error = ""
+        message.save()
     return True
 
 
 # Messages Notify has accepted but not yet answered for, asked after between these ages.
 CHECK_AFTER = datetime.timedelta(minutes=2)
 CHECK_UNTIL = datetime.timedelta(days=3)
+# Questions that fail in one run before it stops: Notify is down, the next run asks again.
+CHECK_FAILURES = 3
 
 
 def check_delivery(now: datetime.datetime | None = None) -> int:
     """Ask the backend how each recently sent message went, for when Notify's callbacks are
-    not set up. Backends that cannot say (console, recording) leave the states alone."""
+    not set up: those not asked for longest first. Backends that cannot say (console,
+    recording) ask nothing and change nothing. How many answers came back."""
     now = now or timezone.now()
-    waiting = Message.objects.filter(
-        status=Message.Status.SENT,
-        sent_at__lte=now - CHECK_AFTER,
-        sent_at__gt=now - CHECK_UNTIL,
-    ).exclude(reference="")
-    asked = 0
     sender = backend()
-    for message in waiting.order_by("sent_at")[:500]:
-        delivery_status = sender.delivery_status(message.reference)
-        if delivery_status is None:
-            return asked
-        asked += 1
-        record_delivery(reference=message.reference, delivery_status=delivery_status, at=now)
-    return asked
+    if not getattr(sender, "reports_delivery", False):
+        return 0
+    waiting = (
+        Message.objects.filter(
+            status=Message.Status.SENT,
+            sent_at__lte=now - CHECK_AFTER,
+            sent_at__gt=now - CHECK_UNTIL,
+        )
+        .exclude(reference="")
+        .exclude(checked_at__gt=now - CHECK_AFTER)
+        .order_by(F("checked_at").asc(nulls_first=True), "sent_at")
+    )
+    answered = failures = 0
+    for message in waiting[:500]:
+        Message.objects.filter(pk=message.pk).update(checked_at=now)
+        try:
+            delivery_status = sender.delivery_status(message.reference)
+        except Exception as error:  # any failure of the service: asked again next run
+            failures += 1
+            logger.warning("Could not ask how %s went: %s", message.key, type(error).__name__)
+            if failures >= CHECK_FAILURES:
+                break
+            continue
+        answered += 1
+        record_delivery(notify_id=message.reference, delivery_status=delivery_status, at=now)
+    return answered

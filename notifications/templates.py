@@ -1,7 +1,12 @@
 """The messages we send, by name: subject and body with ((placeholders)), the way GOV.UK
-Notify's templates are written. In production each name maps to a Notify template id
-(setting NOTIFY_TEMPLATE_IDS) holding the same words; the console and test backends render
-them here."""
+Notify's templates are written, and a text message's words under the same name. In
+production each name maps to a Notify template id (setting NOTIFY_TEMPLATE_IDS: "name" for
+the email's, "name:sms" for the text's) holding the same words; the console and test backends
+render them here.
+
+Messages about an appointment share their values: name, when, place, address, clinician and
+phone (`booking.patient_messages`); a move adds old_when; a waiting-list offer has name, when,
+place, held_until and link (`online.offers`)."""
 
 import re
 
@@ -36,6 +41,12 @@ TEMPLATES: dict[str, tuple[str, str]] = {
         "((address)), with ((clinician)).\n\n"
         "If you cannot go, call ((phone)) so that someone else can have it.",
     ),
+    "appointment-moved": (
+        "Your appointment has moved to ((when))",
+        "Dear ((name)),\n\nYour appointment on ((old_when)) has moved to ((when)) at ((place)), "
+        "((address)), with ((clinician)).\n\n"
+        "If you cannot go, call ((phone)) so that someone else can have it.",
+    ),
     "appointment-cancelled": (
         "Your appointment on ((when)) is cancelled",
         "Dear ((name)),\n\nYour appointment on ((when)) at ((place)) is cancelled.\n\n"
@@ -65,6 +76,10 @@ SMS_TEMPLATES: dict[str, str] = {
         "Your GP appointment on ((when)) at ((place)) is cancelled. To book another, call "
         "((phone))."
     ),
+    "appointment-moved": (
+        "Your GP appointment has moved to ((when)) at ((place)). It was ((old_when)). If you "
+        "cannot go, call ((phone))."
+    ),
     "appointment-reminder": (
         "Reminder: GP appointment ((when)) at ((place)). Cannot go? Call ((phone))."
     ),
@@ -73,6 +88,26 @@ SMS_TEMPLATES: dict[str, str] = {
         "Accept or decline: ((link))"
     ),
 }
+
+# What each message is, in a few words, for the staff who see what was sent.
+NAMES: dict[str, str] = {
+    "task-assigned": "Care task to accept",
+    "task-escalated": "Care task needs attention",
+    "review-due": "Care plan review due",
+    "patient-contact": "Contact with a patient",
+    "appointment-booked": "Appointment booked",
+    "appointment-moved": "Appointment moved",
+    "appointment-reminder": "Appointment reminder",
+    "appointment-cancelled": "Appointment cancelled",
+    "waiting-list-offer": "Waiting list offer",
+    "email-verification": "Confirm email address",
+}
+
+
+def human_name(template: str) -> str:
+    """What a template is, in words: "Appointment booked"."""
+    return NAMES.get(template, template)
+
 
 _PLACEHOLDER = re.compile(r"\(\(([a-z_]+)\)\)")
 

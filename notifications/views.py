@@ -1,5 +1,7 @@
 """GOV.UK Notify's delivery receipts: Notify posts each message's final status here, with the
-bearer token we gave it (NOTIFY_CALLBACK_TOKEN)."""
+bearer token we gave it (NOTIFY_CALLBACK_TOKEN). The receipt is JSON: Notify's `id` for the
+message, our `reference`, `to`, `status`, `created_at`, `completed_at`, `sent_at`,
+`notification_type` ("email" or "sms"), `template_id` and `template_version`."""
 
 import hmac
 import json
@@ -23,9 +25,10 @@ def delivery_receipt(request: HttpRequest) -> HttpResponse:
     try:
         receipt = json.loads(request.body)
         notify_id, status = str(receipt["id"]), str(receipt["status"])
-    except (ValueError, KeyError, TypeError):
+        reference = str(receipt.get("reference") or "")
+        when = parse_datetime(str(receipt.get("completed_at") or receipt.get("sent_at") or ""))
+    except (ValueError, KeyError, TypeError, AttributeError):
         return JsonResponse({"error": "a receipt needs an id and a status"}, status=400)
-    when = parse_datetime(str(receipt.get("completed_at") or receipt.get("sent_at") or ""))
     # An id that is not ours is acknowledged all the same: Notify would otherwise retry it.
-    record_delivery(reference=notify_id, delivery_status=status, at=when)
+    record_delivery(notify_id=notify_id, reference=reference, delivery_status=status, at=when)
     return JsonResponse({"received": True})
