@@ -2,21 +2,21 @@
 email to the address on their record and a text to their mobile, each sent once after the
 change commits. The organisation that booked sees how each went."""
 
-from booking.changes import Change
+from booking.changes import Change, moved_from
 from booking.models import Booking
 from core.time import day_and_time
 from governance.audit import Actor
 from notifications.services import send_email, send_sms
 
-# How a move's cancellation is recorded (`services.bookings.rebook`, `services.own`).
-MOVED = ("Rebooked", "Moved")
-
 
 def tell_the_patient(*, by: Actor, booking: Booking, change: Change) -> None:
-    if change is Change.BOOKED:
+    previous = moved_from()
+    if change is Change.BOOKED and previous is not None:
+        # A move is a cancellation and a booking: the patient hears of one move.
+        _send(booking, "moved", "appointment-moved", old_when=day_and_time(previous.start))
+    elif change is Change.BOOKED:
         _send(booking, "booked", "appointment-booked")
-    elif change is Change.CANCELLED and not booking.cancellation_reason.startswith(MOVED):
-        # A move is a cancellation and a booking: the patient hears of the new time.
+    elif change is Change.CANCELLED and previous is None:
         _send(booking, "cancelled", "appointment-cancelled")
 
 
@@ -25,7 +25,7 @@ def remind_the_patient(booking: Booking) -> bool:
     return _send(booking, "reminder", "appointment-reminder")
 
 
-def _send(booking: Booking, what: str, template: str) -> bool:
+def _send(booking: Booking, what: str, template: str, **more: str) -> bool:
     patient = booking.patient
     if not patient.email and not patient.mobile:
         return False
@@ -40,6 +40,7 @@ def _send(booking: Booking, what: str, template: str) -> bool:
         if slot.clinician_id
         else slot.get_practitioner_role_display(),
         "phone": practice.phone or "the practice",
+        **more,
     }
     key = f"booking:{booking.public_id}:{what}"
     # The organisation that made the booking sees how its messages went: the hub, for a

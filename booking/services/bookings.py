@@ -13,7 +13,7 @@ once.
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from booking.changes import Change, announce
+from booking.changes import Change, announce, moving
 from booking.errors import (
     IdempotencyKeyReused,
     SlotNotBookable,
@@ -261,6 +261,10 @@ def rebook(
     may_manage(by, booking)
 
     def move() -> Booking:
+        with moving(booking):
+            return _move()
+
+    def _move() -> Booking:
         cancel_locked(
             by=by, booking=booking, reason=reason or "Rebooked", expected_version=expected_version
         )

@@ -11,6 +11,7 @@ import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from booking.changes import moving
 from booking.errors import (
     BookingNotFound,
     HoldExpired,
@@ -94,6 +95,10 @@ def move_to_held_slot(
     _check_own(by, booking, cancel_cutoff)
 
     def move() -> Booking:
+        with moving(booking):
+            return _move()
+
+    def _move() -> Booking:
         if live_hold(slot=slot, holder=holder) is None:
             raise HoldExpired("The time you chose is no longer held for you. Choose another.")
         cancel_locked(by=by, booking=booking, reason=MOVED_ONLINE, expected_version=None)

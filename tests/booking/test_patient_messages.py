@@ -103,3 +103,25 @@ def test_a_landline_in_the_mobile_field_gets_no_text_and_the_email_still_goes(
     with django_capture_on_commit_callbacks(execute=True):
         bookings.book_slot(by=actor_for(receptionist_practice_a), slot=slot, patient=patient_a)
     assert [message["channel"] for message in sent_email] == ["email"]
+
+
+def test_a_move_is_one_message_with_the_old_time_and_the_new(
+    publish, patient_a, receptionist_practice_a, sent_email, django_capture_on_commit_callbacks
+):
+    patient_a.email, patient_a.mobile = "ada@example.com", "07700 900123"
+    patient_a.save()
+    first, second = publish()[0].slots.order_by("start")[:2]
+    actor = actor_for(receptionist_practice_a)
+    booking = bookings.book_slot(by=actor, slot=first, patient=patient_a, description="Review")
+    sent_email.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        moved = bookings.rebook(
+            by=actor, booking=booking, new_slot=second, reason="The patient asked for later"
+        )
+
+    assert [m["template"] for m in sent_email] == ["appointment-moved", "appointment-moved"]
+    email = next(m for m in sent_email if m["to"] == "ada@example.com")
+    assert "6:30pm" in email["body"] and "6:45pm" in email["body"]
+    assert email["key"] == f"booking:{moved.public_id}:moved"
+    assert Message.objects.filter(subject=str(moved.public_id)).count() == 2
