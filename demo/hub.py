@@ -29,7 +29,18 @@ class DemoOrganisation:
     sites: tuple[DemoSite, ...] = ()
     clinicians: tuple[tuple[str, str, str, str, str], ...] = ()  # title, given, family, gender, job
     postcode_area: str = ""
-    patients: int = 0
+    patients: int = 0  # loaded as records: a sample of the list
+
+
+# Each demo practice's list size (fictional, of the sizes Leeds practices have).
+LIST_SIZES = {
+    "A99001": 12_480,
+    "A99002": 8_950,
+    "A99003": 6_210,
+    "A99004": 15_730,
+    "A99005": 4_860,
+    "A99006": 9_340,
+}
 
 
 HUB = DemoOrganisation(

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 
-from frontend.forms import NHSForm, NHSModelForm
+from frontend.forms import NHSDateField, NHSForm, NHSModelForm
 from practices.models import Clinician, Organisation, Site, role_choices_for
 from practices.postcodes import normalise_postcode
 
@@ -66,3 +66,22 @@ class StaffRoleForm(NHSForm):
     def __init__(self, *args, organisation: Organisation, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = role_choices_for(organisation)
+
+
+class ListSizeForm(NHSForm):
+    patients = forms.IntegerField(
+        label="Registered patients",
+        min_value=1,
+        help_text="The practice's list size, as the latest count gives it",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "nhsuk-input--width-10"}),
+        error_messages={
+            "required": "Enter the number of registered patients",
+            "invalid": "Enter the number of registered patients as a whole number, like 8450",
+            "min_value": "Enter a number of registered patients of 1 or more",
+        },
+    )
+    on = NHSDateField(
+        label="Counted on",
+        help_text="For example, 1 11 2026",
+        error_messages={"required": "Enter the date the list was counted"},
+    )

@@ -6,6 +6,7 @@ app_name = "organisation"
 
 urlpatterns = [
     path("", views.organisation, name="organisation"),
+    path("list-size/", views.list_size, name="list_size"),
     path("sites/new/", views.site_create, name="site_create"),
     path("sites/<uuid:site_id>/", views.site_edit, name="site_edit"),
     path("clinicians/new/", views.clinician_create, name="clinician_create"),

@@ -6,7 +6,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
@@ -16,7 +16,13 @@ from governance import staff
 from governance.decorators import staff_view
 from governance.permissions import Perm, has_org_permission
 from governance.selectors import WRITE_BACK_ALERT_KINDS, alert_summary, alerts_for
-from organisation.forms import ClinicianForm, SiteForm, StaffMemberForm, StaffRoleForm
+from organisation.forms import (
+    ClinicianForm,
+    ListSizeForm,
+    SiteForm,
+    StaffMemberForm,
+    StaffRoleForm,
+)
 from practices import selectors, services
 from practices.acting import choose_acting_organisation
 from practices.roles import Role
@@ -124,6 +130,29 @@ def site_create(request: HttpRequest) -> HttpResponse:
         if done:
             return done
     return render(request, "organisation/site_form.html", {"form": form, "site": None})
+
+
+@staff_view(Perm.MANAGE_SITES)
+@require_http_methods(["GET", "POST"])
+def list_size(request: HttpRequest) -> HttpResponse:
+    """The practice's registered list size and the date it was counted."""
+    practice = request.acting.organisation
+    if not practice.is_practice:
+        raise Http404("Only a GP practice has registered patients.")
+    initial = {"patients": practice.list_size, "on": practice.list_size_on}
+    form = ListSizeForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        done = _save_with(
+            form,
+            request,
+            lambda data: services.set_list_size(
+                by=request.user, practice=practice, patients=data["patients"], on=data["on"]
+            ),
+            "List size updated.",
+        )
+        if done:
+            return done
+    return render(request, "organisation/list_size.html", {"form": form, "practice": practice})
 
 
 @staff_view(Perm.MANAGE_SITES)

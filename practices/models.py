@@ -37,6 +37,10 @@ class Organisation(models.Model):
         blank=True,
         help_text="For a hub: the GP practices that pool appointments in it.",
     )
+    # For a practice: its registered list size and the date it was counted, as the practice
+    # manager last gave them; Enhanced Access is measured per 1,000 registered patients.
+    list_size = models.PositiveIntegerField(null=True, blank=True)
+    list_size_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

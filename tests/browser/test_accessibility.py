@@ -93,6 +93,7 @@ def test_a_practice_managers_pages(
             "staff: registered patients": reverse("patients:list"),
             "staff: a patient": reverse("patients:detail", args=[patient_b.public_id]),
             "staff: practice": reverse("organisation:organisation"),
+            "staff: registered list size": reverse("organisation:list_size"),
         },
     )
     assert page.console_errors == []

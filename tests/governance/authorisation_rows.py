@@ -59,6 +59,7 @@ MATRIX: dict[str, dict] = {
     "logout": roles(*SIGNED_IN, "anonymous"),
     "healthz": roles(*SIGNED_IN, "anonymous"),
     "organisation:organisation": roles(*STAFF_ROLES),
+    "organisation:list_size": roles(PM),  # a practice's: hubs have no registered patients
     "organisation:site_create": roles(PM, HM),
     "organisation:site_edit": roles(PM, HM, scopes={OWN}),
     "organisation:clinician_create": roles(PM, HM),

@@ -222,3 +222,54 @@ def test_hub_staff_see_the_member_practices(client_for, hub, practice_a, practic
 def test_user_with_no_organisation_is_refused_staff_pages(client_for):
     user = UserFactory()
     assert client_for(user).get(reverse("organisation:organisation")).status_code == 403
+
+
+def test_a_practice_manager_gives_the_list_size_and_the_date_it_was_counted(
+    client_for, practice_manager_a, practice_a
+):
+    client = client_for(practice_manager_a)
+    response = client.post(
+        reverse("organisation:list_size"),
+        {"patients": "8450", "on_day": "1", "on_month": "11", "on_year": "2026"},
+    )
+    assert response.status_code == 302
+    practice_a.refresh_from_db()
+    assert (practice_a.list_size, str(practice_a.list_size_on)) == (8450, "2026-11-01")
+    page = client.get(reverse("organisation:organisation")).content.decode()
+    assert "8450 (counted 1 November 2026)" in page
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"patients": "", "on_day": "1", "on_month": "11", "on_year": "2026"}, "Enter the number"),
+        ({"patients": "lots", "on_day": "1", "on_month": "11", "on_year": "2026"}, "whole number"),
+        (
+            {"patients": "9000000", "on_day": "1", "on_month": "11", "on_year": "2026"},
+            "from 1 to 250,000",
+        ),
+        (
+            {"patients": "8450", "on_day": "1", "on_month": "1", "on_year": "2099"},
+            "today or in the past",
+        ),
+        ({"patients": "8450", "on_day": "", "on_month": "", "on_year": ""}, "Enter the date"),
+    ],
+)
+def test_a_list_size_with_mistakes_says_what_to_fix_and_saves_nothing(
+    client_for, practice_manager_a, practice_a, data, message
+):
+    response = client_for(practice_manager_a).post(reverse("organisation:list_size"), data)
+    page = response.content.decode()
+    assert response.status_code == 200 and "nhsuk-error-summary" in page and message in page
+    practice_a.refresh_from_db()
+    assert practice_a.list_size is None
+
+
+def test_only_a_practice_manager_of_a_practice_gives_a_list_size(
+    client_for, receptionist_practice_a, hub_manager
+):
+    assert (
+        client_for(receptionist_practice_a).get(reverse("organisation:list_size")).status_code
+        == 403
+    )
+    assert client_for(hub_manager).get(reverse("organisation:list_size")).status_code == 404

@@ -5,12 +5,13 @@ import random
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from demo.care import load_care
 from demo.diary import load_diary
 from demo.governance import load_governance
 from demo.gpconnect import load_gpconnect_consumer
-from demo.hub import HUB, LOGINS, OTHERS, PRACTICES, DemoOrganisation, demo_password
+from demo.hub import HUB, LIST_SIZES, LOGINS, OTHERS, PRACTICES, DemoOrganisation, demo_password
 from demo.online import ONLINE_PATIENTS, load_online
 from demo.people import demo_patient, test_range_nhs_numbers
 from demo.practice_systems import link_practice_systems
@@ -91,6 +92,13 @@ class Command(BaseCommand):
         )
         organisation.full_clean()
         organisation.save()
+        if spec.ods_code in LIST_SIZES:
+            services.set_list_size(
+                by=admin,
+                practice=organisation,
+                patients=LIST_SIZES[spec.ods_code],
+                on=timezone.localdate().replace(day=1),
+            )
         for site in spec.sites:
             services.create_site(
                 by=admin,
