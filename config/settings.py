@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "patient_record",
     "online",
     "gpconnect_facade",
+    "reports",
     "frontend",
     "demo",
 ]

@@ -38,6 +38,7 @@ urlpatterns = [
     path("account/two-factor/", include("governance.urls_account")),
     path("api/v1/", include("api.urls")),
     path("gpconnect/", include("gpconnect_facade.urls")),
+    path("reports/", include("reports.urls")),
     path("api/schema/", ApiSchemaView.as_view(), name="api_schema"),
     path("api/docs/", ApiDocsView.as_view(), name="api_docs"),
     path("healthz", healthz, name="healthz"),

@@ -94,6 +94,7 @@ def test_a_practice_managers_pages(
             "staff: a patient": reverse("patients:detail", args=[patient_b.public_id]),
             "staff: practice": reverse("organisation:organisation"),
             "staff: registered list size": reverse("organisation:list_size"),
+            "staff: Enhanced Access report": reverse("reports:compliance"),
         },
     )
     assert page.console_errors == []

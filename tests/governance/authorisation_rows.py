@@ -59,7 +59,11 @@ MATRIX: dict[str, dict] = {
     "logout": roles(*SIGNED_IN, "anonymous"),
     "healthz": roles(*SIGNED_IN, "anonymous"),
     "organisation:organisation": roles(*STAFF_ROLES),
-    "organisation:list_size": roles(PM),  # a practice's: hubs have no registered patients
+    "organisation:list_size": roles(PM),
+    # Reports: figures about a hub's or practice's appointments, no patient in them.
+    "reports:compliance": roles(
+        *PRACTICE_ROLES, HM, HR
+    ),  # a practice's: hubs have no registered patients
     "organisation:site_create": roles(PM, HM),
     "organisation:site_edit": roles(PM, HM, scopes={OWN}),
     "organisation:clinician_create": roles(PM, HM),
