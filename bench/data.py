@@ -75,3 +75,24 @@ def bookable_slots(hub_id: int, rng: random.Random, limit: int | None = None) ->
     return [
         Bookable(str(slot), *rng.choice(patients[practice])) for slot, practice in slots[:limit]
     ]
+
+
+def booking_agreement(practice, partner, *, by):
+    """An active booking agreement (unsaved) by which `partner` books `practice`'s slots."""
+    from django.utils import timezone
+
+    from governance.models import Scope, SharingAgreement
+
+    today = timezone.localdate()
+    return SharingAgreement(
+        practice=practice,
+        partner=partner,
+        scope=Scope.BOOKING,
+        status=SharingAgreement.Status.ACTIVE,
+        starts_on=today - datetime.timedelta(days=1),
+        ends_on=today + datetime.timedelta(days=365),
+        proposed_by=by,
+        proposed_by_organisation=practice,
+        decided_by=by,
+        decided_at=timezone.now(),
+    )

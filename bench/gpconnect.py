@@ -35,10 +35,10 @@ def _consumer(hub_ids: list[int]):
     """The run's consumer: an urgent-care organisation sharing booking with the hubs'
     practices, registered as a GP Connect consumer with no request budget in the way."""
     from django.contrib.auth import get_user_model
-    from django.utils import timezone
 
+    from bench.data import booking_agreement
     from governance.audit import Actor
-    from governance.models import Scope, SharingAgreement
+    from governance.models import SharingAgreement
     from gpconnect_facade.consumers import register_consumer
     from practices.models import Organisation
 
@@ -50,22 +50,9 @@ def _consumer(hub_ids: list[int]):
         },
     )
     someone = get_user_model().objects.order_by("pk").first()
-    today = timezone.localdate()
     practices = Organisation.objects.filter(hubs__in=hub_ids).distinct()
     SharingAgreement.objects.bulk_create(
-        SharingAgreement(
-            practice=practice,
-            partner=organisation,
-            scope=Scope.BOOKING,
-            status=SharingAgreement.Status.ACTIVE,
-            starts_on=today - datetime.timedelta(days=1),
-            ends_on=today + datetime.timedelta(days=365),
-            proposed_by=someone,
-            proposed_by_organisation=practice,
-            decided_by=someone,
-            decided_at=timezone.now(),
-        )
-        for practice in practices
+        booking_agreement(practice, organisation, by=someone) for practice in practices
     )
     registration = register_consumer(
         by=Actor.system(), organisation=organisation, name="Benchmark consumer"

@@ -11,14 +11,13 @@ def build_world(sandbox_url: str, practices: int):
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from governance.models import Scope, SharingAgreement
+    from bench.data import booking_agreement
     from governance.staff import grant_membership
     from practices.models import ClinicalSystemLink, Organisation, Site
     from practices.roles import Role
     from writeback.slot_import import import_practice_slots
 
     tag = f"{random.randrange(10**4):04d}"
-    today = timezone.localdate()
     hub = Organisation.objects.create(
         ods_code=f"UWB{tag}", name=f"Write-back bench hub {tag}", kind="hub"
     )
@@ -37,18 +36,7 @@ def build_world(sandbox_url: str, practices: int):
             town="Leeds",
             postcode="LS1 4AP",
         )
-        SharingAgreement.objects.create(
-            practice=practice,
-            partner=hub,
-            scope=Scope.BOOKING,
-            status=SharingAgreement.Status.ACTIVE,
-            starts_on=today - datetime.timedelta(days=1),
-            ends_on=today + datetime.timedelta(days=365),
-            proposed_by=user,
-            proposed_by_organisation=practice,
-            decided_by=user,
-            decided_at=timezone.now(),
-        )
+        booking_agreement(practice, hub, by=user).save()
         link = ClinicalSystemLink.objects.create(
             practice=practice,
             base_url=sandbox_url,
