@@ -36,7 +36,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-SECTIONS = ("api", "booking", "storm", "gpconnect", "write-back")
+SECTIONS = ("api", "booking", "storm", "gpconnect", "reports", "write-back")
 # Seconds a booking phase lasts: each phase books into slots none has touched, and the
 # small preset has fewer of them.
 BOOKING_SECONDS = {"small": 3, "tiny": 0.3}
@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None, *, preset: str | None = None) -> dict:
     django.setup()
     from django.db import connections
 
-    from bench import booking, gpconnect, search, storm, write_back
+    from bench import booking, gpconnect, reports, search, storm, write_back
     from bench.data import hub_receptionists
 
     rng = random.Random(args.seed)
@@ -122,6 +122,9 @@ def main(argv: list[str] | None = None, *, preset: str | None = None) -> dict:
             bookings=args.gpconnect_bookings,
             workers=args.workers,
         )
+    if "reports" not in args.skip:
+        print("  reports: a hub's Enhanced Access week, as a page and as a CSV ...")
+        results["reports"] = reports.measure(hubs, rng, requests=30)
     if "write-back" not in args.skip:
         print("  write-back: to the GP Connect sandbox (+50 ms) through Redis and Celery ...")
         connections.close_all()

@@ -12,6 +12,7 @@ WRITE_BACK_PACED_P95_MS = 2_000
 WRITE_BACK_BURST_P95_MS = 5_000
 WRITE_BACK_PACE = 0.95  # confirmed a second over booked a second, in the burst
 GPCONNECT_P95_MS = 250  # GP Connect's own limit for search for free slots and booking
+REPORT_PAGE_MS = 1_000  # a report page answers within a second at national scale
 
 
 def _verdict(target: str, value, limit, met: bool) -> dict:
@@ -101,6 +102,15 @@ def targets(results: dict) -> dict:
                 GPCONNECT_P95_MS,
                 p95 is not None and p95 <= GPCONNECT_P95_MS,
             )
+    if reports := results.get("reports"):
+        for name, label in (("compliance_page", "page"), ("compliance_csv", "CSV")):
+            p95 = reports[name]["p95_ms"]
+            verdicts[f"reports_{name}_p95"] = _verdict(
+                f"report, Enhanced Access {label}: p95 < {REPORT_PAGE_MS} ms",
+                p95,
+                REPORT_PAGE_MS,
+                p95 < REPORT_PAGE_MS,
+            )
     return verdicts
 
 
@@ -128,6 +138,18 @@ def table(results: dict) -> str:
         ]
     if gp := results.get("gpconnect"):
         lines += _gpconnect(gp)
+    if reports := results.get("reports"):
+        lines += [
+            "",
+            f"{'reports (in-process, signed in)':<50}{'p50 ms':>10}{'p95 ms':>10}{'n':>7}",
+        ]
+        for name, label in (("compliance_page", "Enhanced Access week, page"),
+                            ("compliance_csv", "Enhanced Access week, CSV")):  # fmt: skip
+            figures = reports[name]
+            lines.append(
+                f"  {label:<48}{figures['p50_ms']:>10.2f}{figures['p95_ms']:>10.2f}"
+                f"{figures['n']:>7}"
+            )
     if "write_back" in results:
         lines += _write_back(results["write_back"])
     lines += ["", "targets:"]
