@@ -15,7 +15,7 @@ def results_dir(tmp_path, monkeypatch):
 def test_a_tiny_run_reports_booking_beside_its_floor_and_judges_it(committed, results_dir, capsys):
     results = harness.main(
         ["--preset", "tiny", "--skip", "api", "--skip", "storm", "--skip", "write-back",
-         "--skip", "gpconnect",
+         "--skip", "gpconnect", "--skip", "reports",
          "--booking-clients", "1", "2", "--search-requests", "5", "--whole-requests", "1"]
     )  # fmt: skip
 
