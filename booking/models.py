@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from booking.appointment_data import NationalCategory, ServiceSetting
 from gpconnect.resources.appointment import COMMENT_MAX, DESCRIPTION_MAX
 from practices.models import Clinician
 
@@ -60,6 +61,13 @@ class Session(models.Model):
     session_type = models.CharField(max_length=60, help_text="For example, GP extended access")
     slot_type = models.CharField(max_length=60, help_text="For example, Routine appointment")
     delivery_channel = models.CharField(max_length=12, choices=DeliveryChannel.choices)
+    # The national appointment data's category and setting; its slots carry them.
+    national_category = models.CharField(
+        max_length=80, choices=NationalCategory.choices, default=NationalCategory.UNMAPPED
+    )
+    service_setting = models.CharField(
+        max_length=30, choices=ServiceSetting.choices, default=ServiceSetting.UNMAPPED
+    )
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     slot_minutes = models.PositiveSmallIntegerField()
@@ -331,6 +339,9 @@ class Booking(models.Model):
     )
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancellation_reason = models.CharField(max_length=200, blank=True)
+    reminder_sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the patient was sent a reminder the day before"
+    )
     # Why a release rule (embargo, cut-off, quota) was set aside for this booking; the audit
     # trail's booking.rule-override event names the rule. A database default too, so rows
     # copied in without it (the bench loader) still load.

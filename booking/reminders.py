@@ -33,4 +33,10 @@ def bookings_to_remind(now: datetime.datetime):
 def send_reminders(now: datetime.datetime | None = None) -> int:
     """Remind each patient due a reminder; returns how many were sent now (not before)."""
     now = now or timezone.now()
-    return sum(1 for booking in bookings_to_remind(now) if remind_the_patient(booking))
+    sent = 0
+    for booking in bookings_to_remind(now):
+        if remind_the_patient(booking):
+            # Kept on the booking, for the did-not-attend report by reminder.
+            Booking.objects.filter(pk=booking.pk).update(reminder_sent_at=now)
+            sent += 1
+    return sent

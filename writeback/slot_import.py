@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from booking.appointment_data import ServiceSetting
 from booking.models import (
     Audience,
     Booking,
@@ -268,6 +269,8 @@ def _session_for(
             slot_minutes=minutes,
             source=Session.Source.IMPORTED,
             external_id=external_id,
+            # Offered to the hub; its national category is the practice manager's to map.
+            service_setting=ServiceSetting.EXTENDED_ACCESS,
         )
         ReleaseRule.objects.create(session=session, audience=Audience.HUB)
     elif offer.start < session.starts_at or offer.end > session.ends_at:

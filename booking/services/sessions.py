@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from booking.models import Booking, ReleaseRule, Session, Slot
+from booking.appointment_data import NationalCategory, ServiceSetting
+from booking.models import Audience, Booking, ReleaseRule, Session, Slot
 from booking.release_rules import stored
 from booking.slot_generation import cut_into_slots, session_occurrences
 from governance.actions import Action
@@ -64,8 +65,12 @@ def publish_sessions(
     weeks: int = 1,
     clinician: Clinician | None = None,
     rules: tuple[RuleSpec, ...] = (),
+    national_category: str = NationalCategory.UNMAPPED,
+    service_setting: str = "",
 ) -> list[Session]:
-    """Publish a session once, or weekly for `weeks` weeks, cut into slots."""
+    """Publish a session once, or weekly for `weeks` weeks, cut into slots. Without a
+    service setting, a session released beyond the practice is the hub's (Extended Access
+    Provision) and one kept for the practice is its own (General Practice)."""
     practice = _practice_of(by)
     if ClinicalSystemLink.objects.filter(practice=practice, enabled=True).exists():
         # GP Connect cannot create slots in the practice system (ADR 0003).
@@ -82,6 +87,7 @@ def publish_sessions(
     if not cut_into_slots(*occurrences[0], slot_minutes):
         raise ValidationError({"slot_minutes": "The session is shorter than one slot."})
     series = uuid.uuid4() if weeks > 1 else None
+    service_setting = service_setting or setting_for_rules(rules)
     sessions = []
     for start, end in occurrences:
         session = Session(
@@ -92,6 +98,8 @@ def publish_sessions(
             session_type=session_type,
             slot_type=slot_type,
             delivery_channel=delivery_channel,
+            national_category=national_category,
+            service_setting=service_setting,
             starts_at=start,
             ends_at=end,
             slot_minutes=slot_minutes,
@@ -124,6 +132,13 @@ def publish_sessions(
         actor=by, action=Action.SESSION_PUBLISH, obj=sessions[0], reason=f"sessions={len(sessions)}"
     )
     return sessions
+
+
+def setting_for_rules(rules: tuple[RuleSpec, ...]) -> str:
+    """The national service setting a session's release rules imply."""
+    if any(spec.audience != Audience.PRACTICE for spec in rules):
+        return ServiceSetting.EXTENDED_ACCESS
+    return ServiceSetting.GENERAL_PRACTICE
 
 
 def _rule_fields(spec: RuleSpec) -> dict:
