@@ -52,6 +52,15 @@ app.conf.beat_schedule = {
         "task": "booking.keep_nhs111_reservations",
         "schedule": crontab(minute="*/15"),
     },
+    # The reports' summary tables: the recent past and the weeks ahead often, the year nightly.
+    "refresh-recent-report-summaries": {
+        "task": "reports.refresh_recent_summaries",
+        "schedule": crontab(minute="*/15"),
+    },
+    "refresh-year-report-summaries": {
+        "task": "reports.refresh_year_summaries",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # Patients reminded of their appointment the day before, once each.
     "remind-patients": {
         "task": "booking.remind_patients",

@@ -35,6 +35,7 @@ class Perm(StrEnum):
     MANAGE_AGREEMENTS = "practices.manage_agreements"
     GRANT_ACCESS = "practices.grant_access"
     REVIEW_ACCESS = "practices.review_access"
+    VIEW_REPORTS = "practices.view_reports"
 
     @property
     def codename(self) -> str:
@@ -46,6 +47,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.PRACTICE_MANAGER: frozenset(
         {
             P.VIEW_ORGANISATION_DETAILS,
+            P.VIEW_REPORTS,
             P.MANAGE_SITES,
             P.MANAGE_CLINICIANS,
             P.MANAGE_STAFF,
@@ -73,6 +75,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.HUB_MANAGER: frozenset(
         {
             P.VIEW_ORGANISATION_DETAILS,
+            P.VIEW_REPORTS,
             P.MANAGE_SITES,
             P.MANAGE_CLINICIANS,
             P.MANAGE_STAFF,
@@ -132,6 +135,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.IG_LEAD: frozenset(
         {
             P.VIEW_ORGANISATION_DETAILS,
+            P.VIEW_REPORTS,
             P.VIEW_REGISTERED_PATIENTS,
             P.VIEW_PATIENT_RECORDS,
             P.RECORD_CONSENT,

@@ -64,6 +64,7 @@ class Organisation(models.Model):
             ("manage_agreements", "Propose, accept and end sharing agreements"),
             ("grant_access", "Give honorary access to the organisation"),
             ("review_access", "See access reports and review break-glass events"),
+            ("view_reports", "See reports on the organisation's appointments, in counts"),
         ]
 
     def __str__(self) -> str:

@@ -95,6 +95,12 @@ def test_a_practice_managers_pages(
             "staff: practice": reverse("organisation:organisation"),
             "staff: registered list size": reverse("organisation:list_size"),
             "staff: Enhanced Access report": reverse("reports:compliance"),
+            "staff: reports": reverse("reports:index"),
+            "staff: utilisation report": reverse("reports:utilisation"),
+            "staff: fair share report": reverse("reports:fair_share"),
+            "staff: did-not-attend report": reverse("reports:did_not_attend") + "?by=lead_time",
+            "staff: flows report": reverse("reports:flows"),
+            "staff: appointment data": reverse("reports:appointments"),
         },
     )
     assert page.console_errors == []

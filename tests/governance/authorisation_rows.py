@@ -60,10 +60,14 @@ MATRIX: dict[str, dict] = {
     "healthz": roles(*SIGNED_IN, "anonymous"),
     "organisation:organisation": roles(*STAFF_ROLES),
     "organisation:list_size": roles(PM),
-    # Reports: figures about a hub's or practice's appointments, no patient in them.
-    "reports:compliance": roles(
-        *PRACTICE_ROLES, HM, HR
-    ),  # a practice's: hubs have no registered patients
+    # Reports: counts of a hub's or practice's appointments, for the roles that report.
+    "reports:index": roles(PM, IG, HM),
+    "reports:compliance": roles(PM, IG, HM),
+    "reports:utilisation": roles(PM, IG, HM),
+    "reports:fair_share": roles(PM, IG, HM),
+    "reports:did_not_attend": roles(PM, IG, HM),
+    "reports:flows": roles(PM, IG, HM),
+    "reports:appointments": roles(PM, IG, HM),
     "organisation:site_create": roles(PM, HM),
     "organisation:site_edit": roles(PM, HM, scopes={OWN}),
     "organisation:clinician_create": roles(PM, HM),
