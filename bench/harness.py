@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None, *, preset: str | None = None) -> dict:
             workers=args.workers,
         )
     if "reports" not in args.skip:
-        print("  reports: a hub's Enhanced Access week, as a page and as a CSV ...")
+        print("  reports: the summary tables recounted, then five hubs' report pages ...")
         results["reports"] = reports.measure(hubs, rng, requests=30)
     if "write-back" not in args.skip:
         print("  write-back: to the GP Connect sandbox (+50 ms) through Redis and Celery ...")

@@ -11,6 +11,7 @@ from demo.care import load_care
 from demo.diary import load_diary
 from demo.governance import load_governance
 from demo.gpconnect import load_gpconnect_consumer
+from demo.history import load_history
 from demo.hub import HUB, LIST_SIZES, LOGINS, OTHERS, PRACTICES, DemoOrganisation, demo_password
 from demo.online import ONLINE_PATIENTS, load_online
 from demo.people import demo_patient, test_range_nhs_numbers
@@ -84,7 +85,9 @@ class Command(BaseCommand):
         load_care(organisations, users, admin)
         link_practice_systems(organisations)
         load_gpconnect_consumer(organisations, admin)
-        return load_online(organisations, admin, hub)
+        key = load_online(organisations, admin, hub)
+        load_history(organisations, hub, admin, rng)
+        return key
 
     def _organisation(self, spec: DemoOrganisation, admin) -> Organisation:
         organisation = Organisation(
