@@ -15,6 +15,7 @@ from api.errors import ApiError, error_responses
 from api.fields import Count, Text
 from api.serializers import ClinicianSerializer, SiteSerializer
 from booking import diaries
+from booking.appointment_data import NationalCategory, ServiceSetting
 from booking.models import Audience, DeliveryChannel, ReleaseRule, Session, Slot
 from booking.release_rules.stored import describe_rules
 from booking.selectors import sessions_of
@@ -97,6 +98,15 @@ class SessionSerializer(serializers.Serializer):
     session_type = serializers.CharField()
     slot_type = serializers.CharField()
     delivery_channel = serializers.ChoiceField(choices=DeliveryChannel.choices)
+    national_category = serializers.ChoiceField(
+        choices=NationalCategory.choices,
+        help_text="The national appointment category; `Unmapped` until the practice sets it",
+    )
+    service_setting = serializers.ChoiceField(
+        choices=ServiceSetting.choices,
+        help_text="`Extended Access Provision` for the hub's sessions, `General Practice` for "
+        "the practice's own",
+    )
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
     slot_minutes = serializers.IntegerField()
@@ -169,6 +179,18 @@ class SessionPublishInput(serializers.Serializer):
     slot_type = Text(max_length=60, default="Routine appointment")
     delivery_channel = serializers.ChoiceField(
         choices=DeliveryChannel.choices, default=DeliveryChannel.IN_PERSON
+    )
+    national_category = serializers.ChoiceField(
+        choices=NationalCategory.choices,
+        default=NationalCategory.UNMAPPED,
+        help_text="The national appointment category; left out, `Unmapped` (for the practice "
+        "to set)",
+    )
+    service_setting = serializers.ChoiceField(
+        choices=ServiceSetting.choices,
+        required=False,
+        help_text="Left out, `Extended Access Provision` if the rules release beyond the "
+        "practice, else `General Practice`; `Unmapped` leaves it for the practice to set",
     )
     first_date = serializers.DateField(help_text="For a weekly session, the first one's date")
     start_time = serializers.TimeField(help_text="Local time, like 18:30")

@@ -150,3 +150,15 @@ def sessions_of(*, actor: Actor, start: datetime.datetime) -> QuerySet[Session]:
     return Session.objects.filter(
         practice=actor.membership.organisation, starts_at__gte=start
     ).select_related("site", "clinician")
+
+
+def to_come_in_series(session: Session, *, now: datetime.datetime) -> QuerySet[Session]:
+    """The later sessions of a session's weekly series that are still to come (none for a
+    session held once)."""
+    if session.series is None:
+        return Session.objects.none()
+    return Session.objects.filter(
+        practice_id=session.practice_id,
+        series=session.series,
+        starts_at__gt=max(session.starts_at, now),
+    ).order_by("starts_at")

@@ -31,6 +31,9 @@ urlpatterns = [
     path("sessions/<uuid:session_id>/", sessions.session_detail, name="session"),
     path("sessions/<uuid:session_id>/rules/", sessions.session_rules, name="session_rules"),
     path("sessions/<uuid:session_id>/cancel/", sessions.session_cancel, name="session_cancel"),
+    path(
+        "sessions/<uuid:session_id>/category/", sessions.session_category, name="session_category"
+    ),
     path("sessions/<uuid:session_id>/run-sheet/", sessions.run_sheet, name="run_sheet"),
     path("slots/<uuid:slot_id>/block/", sessions.slot_block, name="slot_block"),
     path("slots/<uuid:slot_id>/unblock/", sessions.slot_unblock, name="slot_unblock"),

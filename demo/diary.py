@@ -4,11 +4,13 @@ released only to urgent care or to patients online."""
 import contextlib
 import datetime
 import random
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from booking import nhs111
+from booking.appointment_data import NationalCategory, ServiceSetting
 from booking.errors import BookingError
 from booking.models import Audience, DeliveryChannel, ReleaseRule, Slot
 from booking.services.bookings import book_slot
@@ -59,56 +61,55 @@ WIDEN_AT_2H = (
     ),
 )
 
-# (weekday, start, end, job role, slot minutes, rules); weekday 0 is Monday.
+
+@dataclass(frozen=True)
+class Pattern:
+    """One of a practice's weekly sessions; weekday 0 is Monday. Every one is offered as
+    Enhanced Access, so its service setting is Extended Access Provision; its national
+    category says what kind of appointment it offers."""
+
+    weekday: int
+    start: datetime.time
+    end: datetime.time
+    role: str
+    minutes: int
+    rules: tuple[RuleSpec, ...]
+    category: str = NationalCategory.GENERAL_ROUTINE
+    channel: str = DeliveryChannel.IN_PERSON
+
+
+t = datetime.time
 PATTERNS = {
     "standard": [
-        (
-            0,
-            datetime.time(18, 30),
-            datetime.time(20, 0),
-            Job.GP,
-            15,
-            (HUB_NOW, URGENT_ON_THE_DAY, ONLINE_A_WEEK_AHEAD),
+        Pattern(
+            0, t(18, 30), t(20, 0), Job.GP, 15, (HUB_NOW, URGENT_ON_THE_DAY, ONLINE_A_WEEK_AHEAD)
         ),
-        (
-            2,
-            datetime.time(18, 30),
-            datetime.time(20, 0),
-            Job.PRACTICE_NURSE,
-            20,
-            (HUB_AT_MOST_3, ONLINE_48H),
+        # The nurses' evening clinic: reviews of long-term conditions, booked ahead.
+        Pattern(
+            2, t(18, 30), t(20, 0), Job.PRACTICE_NURSE, 20, (HUB_AT_MOST_3, ONLINE_48H),
+            category=NationalCategory.PLANNED_CLINICS,
         ),
-        (5, datetime.time(9, 0), datetime.time(12, 0), Job.GP, 15, (HUB_NOW, *WIDEN_AT_2H)),
+        Pattern(5, t(9, 0), t(12, 0), Job.GP, 15, (HUB_NOW, *WIDEN_AT_2H)),
     ],
     "urgent-care": [
-        (
-            1,
-            datetime.time(18, 30),
-            datetime.time(20, 30),
-            Job.GP,
-            15,
-            (RuleSpec(audience=Audience.URGENT_CARE),),
+        # Same-day need from A&E and out-of-hours.
+        Pattern(
+            1, t(18, 30), t(20, 30), Job.GP, 15, (RuleSpec(audience=Audience.URGENT_CARE),),
+            category=NationalCategory.GENERAL_ACUTE,
         ),
-        (
-            6,
-            datetime.time(10, 0),
-            datetime.time(12, 0),
-            Job.ADVANCED_PRACTITIONER,
-            20,
+        Pattern(
+            6, t(10, 0), t(12, 0), Job.ADVANCED_PRACTITIONER, 20,
             (RuleSpec(audience=Audience.URGENT_CARE, cut_off_minutes=15),),
+            category=NationalCategory.CLINICAL_TRIAGE, channel=DeliveryChannel.TELEPHONE,
         ),
     ],
     "online": [
-        (
-            3,
-            datetime.time(18, 30),
-            datetime.time(20, 0),
-            Job.PHARMACIST,
-            15,
-            (ONLINE_A_WEEK_AHEAD,),
+        Pattern(
+            3, t(18, 30), t(20, 0), Job.PHARMACIST, 15, (ONLINE_A_WEEK_AHEAD,),
+            category=NationalCategory.MEDICATION_REVIEW, channel=DeliveryChannel.TELEPHONE,
         ),
     ],
-}
+}  # fmt: skip
 
 
 def _manager_for(practice: Organisation, admin):
@@ -139,27 +140,25 @@ def load_diary(
         patterns = PATTERNS["standard"] + (
             PATTERNS["urgent-care"] if index % 2 == 0 else PATTERNS["online"]
         )
-        for weekday, start, end, role, minutes, rules in patterns:
-            first = tomorrow + datetime.timedelta(days=(weekday - tomorrow.weekday()) % 7)
-            doctor = next((c for c in clinicians if c.job_role == role), None)
+        for pattern in patterns:
+            first = tomorrow + datetime.timedelta(days=(pattern.weekday - tomorrow.weekday()) % 7)
+            doctor = next((c for c in clinicians if c.job_role == pattern.role), None)
             publish_sessions(
                 by=actor,
                 site=rng.choice(sites),
                 clinician=doctor,
-                practitioner_role=role,
+                practitioner_role=pattern.role,
                 session_type="Extended access",
                 slot_type="Routine appointment",
-                delivery_channel=(
-                    DeliveryChannel.TELEPHONE
-                    if role == Job.PHARMACIST
-                    else DeliveryChannel.IN_PERSON
-                ),
+                delivery_channel=pattern.channel,
                 first_date=first,
-                start_time=start,
-                end_time=end,
-                slot_minutes=minutes,
+                start_time=pattern.start,
+                end_time=pattern.end,
+                slot_minutes=pattern.minutes,
                 weeks=2,
-                rules=rules,
+                rules=pattern.rules,
+                national_category=pattern.category,
+                service_setting=ServiceSetting.EXTENDED_ACCESS,
             )
         # Lists of 4,000 to 9,000 patients: two or three slots a day kept for NHS 111.
         list_size = 4_000 + 1_000 * index

@@ -94,6 +94,23 @@ class NHSModelForm(NHSFormMixin, forms.ModelForm):
     pass
 
 
+class HintedRadioSelect(forms.RadioSelect):
+    """Radios with a hint under each choice that needs one, as the design system shows them;
+    `hints` maps a choice's value to its hint. Templates know it as radios by its widget
+    type containing "radioselect"."""
+
+    def __init__(self, attrs=None, choices=(), *, hints: dict[str, str]) -> None:
+        super().__init__(attrs, choices)
+        self.hints = hints
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["hint"] = self.hints.get(str(value), "")
+        if option["hint"] and option["attrs"].get("id"):
+            option["attrs"]["aria-describedby"] = f"{option['attrs']['id']}-hint"
+        return option
+
+
 class NHSDateInput(forms.MultiWidget):
     """The design system's date input: three boxes for day, month and year."""
 

@@ -53,6 +53,10 @@ class Action(models.TextChoices):
     SESSION_PUBLISH = "session.publish", "Published a session"
     SESSION_RELEASE_RULES = "session.release-rules", "Changed who may book a session"
     SESSION_CANCEL = "session.cancel", "Cancelled a session"
+    SESSION_CATEGORISE = (
+        "session.categorise",
+        "Set a session's national appointment category and setting",
+    )
     SLOT_BLOCK = "slot.block", "Blocked a slot"
     SLOT_UNBLOCK = "slot.unblock", "Unblocked a slot"
     SLOT_IMPORT = "slot.import", "Imported slots from the practice system"

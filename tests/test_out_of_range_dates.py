@@ -117,6 +117,8 @@ def test_publishing_a_session_on_a_far_date_is_a_form_error(
             "slot_type": "Routine appointment",
             "slot_minutes": "15",
             "delivery_channel": "in-person",
+            "national_category": "General Consultation Routine",
+            "service_setting": "Extended Access Provision",
             "weeks": "4",
         },
     )

@@ -21,11 +21,17 @@ def load_diaries(
 ) -> None:
     from booking.models import Booking, ReleaseRule, Session, Slot
     from booking.release_rules import stored
+    from booking.services.sessions import RuleSpec, setting_for_rules
     from booking.slot_generation import cut_into_slots, session_occurrences
 
     rng, stamp = load.rng, load.stamp
     rota_patterns = patterns()
     weights = [w for w, _ in RELEASES]
+    # Sessions released beyond the practice are the hub's; those kept for it, its own.
+    settings = [
+        setting_for_rules(tuple(RuleSpec(audience=rule["audience"]) for rule in rules))
+        for _, rules in RELEASES
+    ]
     days = [load.today + datetime.timedelta(days=d) for d in range(1, WEEKS * 7 + 1)]
     session_id = load.next_id(Session)
     slot_id = load.next_id(Slot)
@@ -49,6 +55,7 @@ def load_diaries(
             cuts = cuts[: target - made]
             made += len(cuts)
             template = rng.choices(range(len(RELEASES)), weights)[0]
+            setting = settings[template]
             rules = [
                 ReleaseRule(**{**rule, "ods_codes": [hub_ods]} if rule.get("ods_codes") else rule)
                 for rule in RELEASES[template][1]
@@ -61,8 +68,8 @@ def load_diaries(
             )
             session_rows.append(
                 (session_id, uuid.uuid4(), practice_id, site, clinician, pattern.role,
-                 pattern.session_type, pattern.slot_type, pattern.channel, start, end,
-                 pattern.minutes, "published", "portal", "", "", *stamp)
+                 pattern.session_type, pattern.slot_type, pattern.channel, pattern.category,
+                 setting, start, end, pattern.minutes, "published", "portal", "", "", *stamp)
             )  # fmt: skip
             for rule in rules:
                 rule_rows.append(
@@ -103,9 +110,9 @@ def load_diaries(
         load.copy(
             Session,
             ("id", "public_id", "practice_id", "site_id", "clinician_id", "practitioner_role",
-             "session_type", "slot_type", "delivery_channel", "starts_at", "ends_at",
-             "slot_minutes", "status", "source", "external_id", "cancellation_reason",
-             "created_at", "updated_at"),
+             "session_type", "slot_type", "delivery_channel", "national_category",
+             "service_setting", "starts_at", "ends_at", "slot_minutes", "status", "source",
+             "external_id", "cancellation_reason", "created_at", "updated_at"),
             session_rows,
         ),
     )  # fmt: skip

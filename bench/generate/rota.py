@@ -20,9 +20,11 @@ class Pattern:
     clinician: int | None  # which of the practice's clinicians; distinct when sessions overlap
     session_type: str = "GP extended access"
     slot_type: str = "Routine appointment"
+    category: str = "General Consultation Routine"  # the national appointment category
 
 
 def patterns() -> list[Pattern]:
+    from booking.appointment_data import NationalCategory as N
     from booking.models import DeliveryChannel as C
     from practices.models import Clinician
 
@@ -32,8 +34,18 @@ def patterns() -> list[Pattern]:
     return [
         Pattern(weekdays, t(18, 30), t(20, 0), 10, R.GP, C.IN_PERSON, 0),
         Pattern(weekdays, t(18, 30), t(20, 0), 15, R.PRACTICE_NURSE, C.IN_PERSON, 2),
-        Pattern(weekdays, t(18, 0), t(20, 0), 10, R.SALARIED_GP, C.TELEPHONE, 1),
-        Pattern((5,), t(9, 0), t(12, 0), 10, R.GP, C.IN_PERSON, 0),
+        Pattern(
+            weekdays,
+            t(18, 0),
+            t(20, 0),
+            10,
+            R.SALARIED_GP,
+            C.TELEPHONE,
+            1,
+            category=N.CLINICAL_TRIAGE,
+        ),
+        # Saturday mornings take the week's same-day need.
+        Pattern((5,), t(9, 0), t(12, 0), 10, R.GP, C.IN_PERSON, 0, category=N.GENERAL_ACUTE),
         Pattern((5,), t(9, 0), t(12, 0), 15, R.NURSE_PRACTITIONER, C.IN_PERSON, 3),
         Pattern(
             (5,),
@@ -44,6 +56,7 @@ def patterns() -> list[Pattern]:
             C.IN_PERSON,
             None,
             slot_type="Blood test",
+            category=N.PLANNED_CLINICS,
         ),
         Pattern((6,), t(10, 0), t(12, 0), 15, R.GP, C.VIDEO, 1),
         Pattern(
@@ -55,6 +68,7 @@ def patterns() -> list[Pattern]:
             C.TELEPHONE,
             4,
             slot_type="Medication review",
+            category=N.MEDICATION_REVIEW,
         ),
     ]
 

@@ -1,10 +1,12 @@
-"""Publishing a session, and the reason given for cancelling one or blocking a slot."""
+"""Publishing a session, mapping one to the national appointment data, and the reason given
+for cancelling one or blocking a slot."""
 
 from django import forms
 
-from booking.models import DeliveryChannel
+from booking.appointment_data import NationalCategory, ServiceSetting
+from booking.models import DeliveryChannel, Session
 from booking.services.sessions import MAX_WEEKS
-from frontend.forms import NHSDateField, NHSForm
+from frontend.forms import HintedRadioSelect, NHSDateField, NHSForm
 from practices.models import Clinician, Organisation, Site
 
 # Widths of the design system's inputs, for a time (18:30) and for a count (48).
@@ -12,7 +14,48 @@ TIME_WIDGET = {"class": "nhsuk-input--width-5", "autocomplete": "off", "spellche
 COUNT_WIDGET = {"class": "nhsuk-input--width-3"}
 
 
-class PublishSessionForm(NHSForm):
+CATEGORY_CHOICES = [
+    (value, label)
+    for value, label in NationalCategory.choices
+    if value != NationalCategory.UNMAPPED
+]
+SETTING_CHOICES = [
+    (ServiceSetting.EXTENDED_ACCESS, "Extended Access Provision"),
+    (ServiceSetting.GENERAL_PRACTICE, "General Practice"),
+]
+SETTING_HINTS = {
+    ServiceSetting.EXTENDED_ACCESS: "Enhanced Access appointments offered through the hub, "
+    "to patients of every practice in it",
+    ServiceSetting.GENERAL_PRACTICE: "The practice's own appointments, for its own patients",
+}
+
+
+class NationalDataForm(NHSForm):
+    """The national appointment data's category and setting, which the monthly extract and
+    the reports count sessions by."""
+
+    national_category = forms.ChoiceField(
+        label="National appointment category",
+        help_text="How the national GP appointments data counts this session's appointments",
+        choices=[("", "Choose a category"), *CATEGORY_CHOICES],
+        initial=NationalCategory.GENERAL_ROUTINE,
+    )
+    service_setting = forms.ChoiceField(
+        label="Service setting",
+        choices=SETTING_CHOICES,
+        widget=HintedRadioSelect(hints=SETTING_HINTS),
+        # A new session is released to the hub until its rules say otherwise.
+        initial=ServiceSetting.EXTENDED_ACCESS,
+    )
+
+    def national_data(self) -> dict:
+        return {
+            "national_category": self.cleaned_data["national_category"],
+            "service_setting": self.cleaned_data["service_setting"],
+        }
+
+
+class PublishSessionForm(NationalDataForm):
     first_date = NHSDateField(
         label="Date",
         help_text="For example, 14 3 2026. For a weekly session, the date of the first one.",
@@ -102,7 +145,36 @@ class PublishSessionForm(NHSForm):
             "delivery_channel",
             "weeks",
         )
-        return {name: self.cleaned_data[name] for name in names}
+        return {name: self.cleaned_data[name] for name in names} | self.national_data()
+
+
+class CategoriseSessionForm(NationalDataForm):
+    """Change a session's national category and setting, and perhaps its series' to come."""
+
+    whole_series = forms.BooleanField(
+        required=False,
+        label="Also change the sessions still to come in this weekly series",
+    )
+
+    def __init__(self, *args, session: Session, later_in_series: int, **kwargs) -> None:
+        initial = {"national_category": "", "service_setting": session.service_setting}
+        if session.national_category != NationalCategory.UNMAPPED:
+            initial["national_category"] = session.national_category
+        super().__init__(*args, initial=initial, **kwargs)
+        setting = self.fields["service_setting"]
+        if session.service_setting not in {*dict(SETTING_CHOICES), ServiceSetting.UNMAPPED}:
+            # Set through the API to a setting the page does not offer: keep it choosable.
+            setting.choices = [
+                *SETTING_CHOICES,
+                (session.service_setting, session.get_service_setting_display()),
+            ]
+        if later_in_series:
+            self.fields["whole_series"].help_text = (
+                f"{later_in_series} later session{'s' if later_in_series != 1 else ''}; "
+                "sessions already held keep their category"
+            )
+        else:
+            del self.fields["whole_series"]
 
 
 class ReasonForm(NHSForm):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from booking.appointment_data import NationalCategory, ServiceSetting
 from booking.models import Audience, Booking, ReleaseRule, Session, Slot
 from booking.release_rules import stored
+from booking.selectors import to_come_in_series
 from booking.slot_generation import cut_into_slots, session_occurrences
 from governance.actions import Action
 from governance.audit import Actor, record_event
@@ -139,6 +140,46 @@ def setting_for_rules(rules: tuple[RuleSpec, ...]) -> str:
     if any(spec.audience != Audience.PRACTICE for spec in rules):
         return ServiceSetting.EXTENDED_ACCESS
     return ServiceSetting.GENERAL_PRACTICE
+
+
+@transaction.atomic
+def set_national_category(
+    *,
+    by: Actor,
+    session: Session,
+    national_category: str,
+    service_setting: str,
+    whole_series: bool = False,
+) -> list[Session]:
+    """Map a session (one imported from the practice's clinical system, say) to its national
+    appointment category and service setting; with `whole_series`, the weekly series' later
+    sessions still to come too. Sessions already held keep theirs unless named one by one:
+    the months already reported stay as they were counted. Returns the sessions changed."""
+    practice = _practice_of(by)
+    if national_category not in NationalCategory.values or (
+        national_category == NationalCategory.UNMAPPED
+    ):
+        raise ValidationError({"national_category": "Select a national appointment category."})
+    if service_setting not in ServiceSetting.values or service_setting == ServiceSetting.UNMAPPED:
+        raise ValidationError({"service_setting": "Select a service setting."})
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.practice_id != practice.pk:
+        raise PermissionDenied("This is another practice's session.")
+    now = timezone.now()
+    changing = [session]
+    if whole_series:
+        changing += to_come_in_series(session, now=now).select_for_update()
+    for each in changing:
+        each.national_category, each.service_setting = national_category, service_setting
+        each.updated_at = now
+    Session.objects.bulk_update(changing, ["national_category", "service_setting", "updated_at"])
+    record_event(
+        actor=by,
+        action=Action.SESSION_CATEGORISE,
+        obj=session,
+        reason=f"{national_category}; {service_setting}; sessions={len(changing)}",
+    )
+    return changing
 
 
 def _rule_fields(spec: RuleSpec) -> dict:

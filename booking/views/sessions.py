@@ -1,5 +1,5 @@
-"""Practice staff: publish sessions, see one session, change who may book it, block and
-unblock its slots, cancel it, and print its run-sheet."""
+"""Practice staff: publish sessions, see one session, change who may book it and its national
+appointment category, block and unblock its slots, cancel it, and print its run-sheet."""
 
 from uuid import UUID
 
@@ -12,9 +12,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from booking import diaries
 from booking.forms.release_rules import ReleaseRulesForm
-from booking.forms.sessions import PublishSessionForm, ReasonForm
+from booking.forms.sessions import CategoriseSessionForm, PublishSessionForm, ReasonForm
 from booking.models import Session, Slot
 from booking.release_rules.stored import describe_rules
+from booking.selectors import to_come_in_series
 from booking.services import sessions
 from frontend.forms import apply_service_errors
 from governance.access import Purpose, audit_listing
@@ -96,6 +97,38 @@ def session_rules(request: HttpRequest, session_id: UUID) -> HttpResponse:
             return redirect("booking:session", session_id=session.public_id)
     context = {"session": session, "rules": rules}
     return render(request, "booking/session_rules.html", context)
+
+
+@staff_view(Perm.MANAGE_SESSIONS)
+@require_http_methods(["GET", "POST"])
+def session_category(request: HttpRequest, session_id: UUID) -> HttpResponse:
+    """Map a session to the national appointment data: its category and service setting,
+    and, for a weekly series, those of the sessions still to come."""
+    session = diaries.get_practice_session_or_404(
+        actor=Actor.from_request(request), public_id=session_id
+    )
+    later = to_come_in_series(session, now=timezone.now()).count()
+    form = CategoriseSessionForm(request.POST or None, session=session, later_in_series=later)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = sessions.set_national_category(
+                by=Actor.from_request(request),
+                session=session,
+                whole_series=form.cleaned_data.get("whole_series", False),
+                **form.national_data(),
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            count = len(changed)
+            messages.success(
+                request,
+                "National category saved."
+                if count == 1
+                else f"National category saved for this session and {count - 1} to come.",
+            )
+            return redirect("booking:session", session_id=session.public_id)
+    return render(request, "booking/session_category.html", {"session": session, "form": form})
 
 
 def _rules_can_change(session: Session) -> bool:

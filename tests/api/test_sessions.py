@@ -170,3 +170,77 @@ def test_a_blank_reason_is_refused(publish, practice_manager_a):
         f"/api/v1/slots/{slot.public_id}/block/", {"reason": "   "}, format="json"
     )
     assert list(error_of(response)["details"]["fields"]) == ["reason"]
+
+
+# The national appointment data -------------------------------------------------------------
+
+
+def test_a_session_shows_its_national_category_and_setting(publish, practice_manager_a):
+    session = publish()[0]
+    Session.objects.filter(pk=session.pk).update(national_category="Clinical Triage")
+    client = token_client(practice_manager_a)
+
+    one = client.get(f"{SESSIONS}{session.public_id}/").json()
+    listed = client.get(SESSIONS).json()["results"][0]
+
+    for shown in (one, listed):
+        assert shown["national_category"] == "Clinical Triage"
+        assert shown["service_setting"] == "Extended Access Provision"
+
+
+def test_publishing_takes_the_category_and_setting_given(practice_manager_a, practice_a):
+    site = SiteFactory(organisation=practice_a)
+    response = token_client(practice_manager_a).post(
+        SESSIONS,
+        _publish_body(
+            site,
+            practitioner_role="R0260",
+            national_category="Structured Medication Review",
+            service_setting="General Practice",
+        ),
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    [shown] = response.json()
+    assert (shown["national_category"], shown["service_setting"]) == (
+        "Structured Medication Review",
+        "General Practice",
+    )
+    session = Session.objects.get()
+    assert (session.national_category, session.service_setting) == (
+        "Structured Medication Review",
+        "General Practice",
+    )
+
+
+def test_publishing_without_them_leaves_the_category_to_map_and_the_setting_to_the_rules(
+    practice_manager_a, practice_a
+):
+    site = SiteFactory(organisation=practice_a)
+    client = token_client(practice_manager_a)
+    hubs = client.post(SESSIONS, _publish_body(site, practitioner_role="R0260"), format="json")
+    own = client.post(
+        SESSIONS,
+        _publish_body(site, practitioner_role="R0260", rules=[{"audience": "practice"}]),
+        format="json",
+    )
+    assert [hubs.json()[0]["national_category"], hubs.json()[0]["service_setting"]] == [
+        "Unmapped",
+        "Extended Access Provision",
+    ]
+    assert own.json()[0]["service_setting"] == "General Practice"
+
+
+def test_publishing_refuses_a_category_or_setting_not_in_the_list(practice_manager_a, practice_a):
+    site = SiteFactory(organisation=practice_a)
+    client = token_client(practice_manager_a)
+    for fields in (
+        {"national_category": "Coffee morning"},
+        {"service_setting": "Hospital"},
+    ):
+        response = client.post(
+            SESSIONS, _publish_body(site, practitioner_role="R0260", **fields), format="json"
+        )
+        assert response.status_code == 400
+        assert list(error_of(response)["details"]["fields"]) == list(fields)
+    assert not Session.objects.exists()

@@ -1,7 +1,10 @@
 """The benchmark's data generator on the tiny preset, so the bench code cannot rot: what it
 loads is what the app would have made."""
 
+from django.db.models import Count
+
 from bench.generate import PRESETS
+from booking.appointment_data import NationalCategory, ServiceSetting
 from booking.models import Booking, Session, Slot
 from booking.release_rules.stored import RELEASE_COLUMNS, release_columns
 from governance.models import SharingAgreement
@@ -48,3 +51,21 @@ def test_generated_rows_are_what_the_app_would_store(generated):
         for user in generated.receptionists[hub.pk]:
             assert Perm.BOOK_FOR_PATIENTS in org_permissions(user, hub)
             assert user.auth_token.key
+
+
+def test_generated_sessions_carry_a_realistic_national_category_and_setting(generated):
+    """Every generated session is the hub's Enhanced Access, mostly routine consultations,
+    its telephone GP sessions triage; none is left unmapped for the reports to skip."""
+    categories = {
+        row["national_category"]: row["count"]
+        for row in Session.objects.values("national_category").annotate(count=Count("id"))
+    }
+    assert set(Session.objects.values_list("service_setting", flat=True)) == {
+        ServiceSetting.EXTENDED_ACCESS
+    }
+    assert NationalCategory.UNMAPPED not in categories
+    assert max(categories, key=categories.get) == NationalCategory.GENERAL_ROUTINE
+    assert len(categories) >= 3
+    assert not Session.objects.filter(
+        delivery_channel="Telephone", practitioner_role__in=["R0260", "R0270"]
+    ).exclude(national_category=NationalCategory.CLINICAL_TRIAGE)

@@ -88,6 +88,9 @@ def test_a_practice_managers_pages(
             "staff: publish a session": reverse("booking:session_publish"),
             "staff: a session": reverse("booking:session", args=[evening_b.public_id]),
             "staff: release rules": reverse("booking:session_rules", args=[evening_b.public_id]),
+            "staff: national category": reverse(
+                "booking:session_category", args=[evening_b.public_id]
+            ),
             "staff: NHS 111 reservation": reverse("booking:nhs111_reservation"),
             "staff: practice system problems": reverse("writeback:problems"),
             "staff: registered patients": reverse("patients:list"),

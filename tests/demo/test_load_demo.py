@@ -185,3 +185,35 @@ def test_linked_practices_have_a_short_list_of_bookings_to_enter_by_hand(demo):
         assert Booking.objects.filter(
             slot__practice__ods_code=ods_code, write_back=Booking.WriteBack.ENTERED
         ).exists()
+
+
+def test_the_demo_sessions_carry_a_realistic_national_category_and_setting(demo):
+    """The hub's Enhanced Access sessions: mostly routine consultations, some acute, telephone
+    triage and medication reviews, and a nurses' clinic; none left to map."""
+    from django.db.models import Count
+
+    from booking.appointment_data import NationalCategory as N
+    from booking.appointment_data import ServiceSetting
+    from booking.models import Session
+
+    published = Session.objects.filter(source=Session.Source.PORTAL)
+    categories = {
+        row["national_category"]: row["count"]
+        for row in published.values("national_category").annotate(count=Count("id"))
+    }
+    assert set(published.values_list("service_setting", flat=True)) == {
+        ServiceSetting.EXTENDED_ACCESS
+    }
+    assert max(categories, key=categories.get) == N.GENERAL_ROUTINE
+    assert {
+        N.GENERAL_ACUTE,
+        N.CLINICAL_TRIAGE,
+        N.PLANNED_CLINICS,
+        N.MEDICATION_REVIEW,
+    } <= set(categories)
+    assert N.UNMAPPED not in categories
+    assert set(
+        published.filter(national_category=N.CLINICAL_TRIAGE).values_list(
+            "delivery_channel", flat=True
+        )
+    ) == {"Telephone"}

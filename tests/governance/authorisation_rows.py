@@ -173,6 +173,7 @@ MATRIX: dict[str, dict] = {
     "booking:session": roles(PM, PR, scopes={OWN}),
     "booking:session_rules": roles(PM, PR, scopes={OWN}),
     "booking:session_cancel": roles(PM, PR, scopes={OWN}),
+    "booking:session_category": roles(PM, PR, scopes={OWN}),
     "booking:run_sheet": roles(PM, PR, scopes={OWN}),
     "booking:slot_block": roles(PM, PR, scopes={OWN}),
     "booking:slot_unblock": roles(PM, PR, scopes={OWN}),

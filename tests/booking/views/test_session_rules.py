@@ -316,6 +316,8 @@ def test_a_session_is_published_for_urgent_care_from_8am_on_the_day(
                 "slot_type": "Routine appointment",
                 "slot_minutes": "15",
                 "delivery_channel": "In-person",
+                "national_category": "General Consultation Acute",
+                "service_setting": "Extended Access Provision",
                 "urgent-care-release": "on",
                 "urgent-care-opens": "on-day",
                 "urgent-care-opens_time": "08:00",

@@ -32,6 +32,8 @@ def _session_form(site, **overrides) -> dict:
         "slot_type": "Routine appointment",
         "slot_minutes": "15",
         "delivery_channel": "In-person",
+        "national_category": "General Consultation Routine",
+        "service_setting": "Extended Access Provision",
         "hub-release": "on",
         "hub-opens": "published",
         "hub-cut_off_minutes": "0",
@@ -311,6 +313,145 @@ def test_patient_names_in_the_diary_are_escaped(
     ):
         assert b"<i>EVIL" not in page.content and b"&lt;I&gt;EVIL&lt;/I&gt;" in page.content
         assert b"<b>x</b>" not in page.content
+
+
+# The national appointment category -------------------------------------------------------
+
+
+def test_publishing_stores_the_national_category_and_setting_chosen(
+    client_for, practice_manager_a, practice_a
+):
+    site = SiteFactory(organisation=practice_a)
+    client_for(practice_manager_a).post(
+        reverse("booking:session_publish"),
+        _session_form(
+            site,
+            weeks="2",
+            delivery_channel="Telephone",
+            national_category="Clinical Triage",
+            service_setting="General Practice",
+        ),
+    )
+    assert set(Session.objects.values_list("national_category", "service_setting")) == {
+        ("Clinical Triage", "General Practice")
+    }
+
+
+def test_the_publish_page_asks_for_the_category_and_lists_its_error_in_the_summary(
+    client_for, practice_manager_a, practice_a
+):
+    client = client_for(practice_manager_a)
+    blank = client.get(reverse("booking:session_publish")).content.decode()
+    assert '<option value="General Consultation Routine" selected>' in blank
+    assert 'value="Extended Access Provision"' in blank and "nhsuk-radios__hint" in blank
+    assert 'value="Unmapped"' not in blank
+
+    response = client.post(
+        reverse("booking:session_publish"),
+        _session_form(SiteFactory(organisation=practice_a), national_category=""),
+    )
+    content = response.content.decode()
+    assert response.status_code == 200 and not Session.objects.exists()
+    assert (
+        '<li><a href="#id_national_category">Select national appointment category</a></li>'
+        in content
+    )
+
+
+def _category_url(session) -> str:
+    return reverse("booking:session_category", args=[session.public_id])
+
+
+def test_changing_the_category_asks_anonymous_visitors_to_sign_in(client, publish):
+    [session] = publish()
+    response = client.get(_category_url(session))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_another_practice_cannot_change_a_sessions_category(
+    client_for, practice_manager_b, publish
+):
+    [session] = publish()
+    client = client_for(practice_manager_b)
+    assert client.get(_category_url(session)).status_code == 404
+    posted = client.post(
+        _category_url(session),
+        {"national_category": "Clinical Triage", "service_setting": "General Practice"},
+    )
+    assert posted.status_code == 404
+    assert Session.objects.get().national_category == "Unmapped"
+
+
+def test_an_imported_session_is_flagged_then_mapped_from_its_page(
+    client_for, practice_manager_a, publish
+):
+    [session] = publish()
+    Session.objects.filter(pk=session.pk).update(source=Session.Source.IMPORTED)
+    client = client_for(practice_manager_a)
+    day = timezone.localtime(session.starts_at).date().isoformat()
+    for view in ("day", "week"):
+        diary = client.get(reverse("booking:practice_diary"), {"date": day, "view": view})
+        assert b"Category not set" in diary.content, view
+    detail = client.get(reverse("booking:session", args=[session.public_id]))
+    assert b"Category not set" in detail.content
+    assert _category_url(session).encode() in detail.content
+    form = client.get(_category_url(session))
+    assert b"Sessions from your clinical system arrive without a category" in form.content
+    assert b"whole_series" not in form.content  # held once: no series to change
+
+    response = client.post(
+        _category_url(session),
+        {"national_category": "General Consultation Acute", "service_setting": "General Practice"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("booking:session", args=[session.public_id])
+    session.refresh_from_db()
+    assert (session.national_category, session.service_setting) == (
+        "General Consultation Acute",
+        "General Practice",
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "General consultation acute" in page and "Category not set" not in page
+    diary = client.get(reverse("booking:practice_diary"), {"date": day, "view": "week"})
+    assert b"Category not set" not in diary.content
+
+
+def test_a_weekly_series_still_to_come_changes_when_asked(client_for, practice_manager_a, publish):
+    first, second, third = publish(weeks=3)
+    client = client_for(practice_manager_a)
+    page = client.get(_category_url(second)).content.decode()
+    assert "Also change the sessions still to come in this weekly series" in page
+    assert "1 later session;" in page
+
+    response = client.post(
+        _category_url(second),
+        {
+            "national_category": "Planned Clinics",
+            "service_setting": "Extended Access Provision",
+            "whole_series": "on",
+        },
+        follow=True,
+    )
+
+    assert b"National category saved for this session and 1 to come." in response.content
+    assert [Session.objects.get(pk=s.pk).national_category for s in (first, second, third)] == [
+        "Unmapped",
+        "Planned Clinics",
+        "Planned Clinics",
+    ]
+
+
+def test_a_missing_category_is_listed_in_the_error_summary(client_for, practice_manager_a, publish):
+    [session] = publish()
+    response = client_for(practice_manager_a).post(
+        _category_url(session), {"national_category": "", "service_setting": ""}
+    )
+    content = response.content.decode()
+    assert response.status_code == 200 and "There is a problem" in content
+    assert '<a href="#id_national_category">Select national appointment category</a>' in content
+    assert '<a href="#id_service_setting_0">Select service setting</a>' in content
+    assert Session.objects.get().national_category == "Unmapped"
 
 
 # Every booking into the practice -----------------------------------------------------------
