@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test check bench install assets services stack clean backup restore
+.PHONY: demo test check bench install assets services stack clean backup restore image
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,10 @@ backup:
 
 restore:
 	ops/restore.sh "$(BACKUP)" $(TARGET_URL)
+
+# The container image (Dockerfile; README, "Running in production"); needs Docker.
+image:
+	docker build -t hub-diary:latest .
 
 # Keeps var/backups: backups are not build output.
 clean:
