@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test check bench install assets services stack clean
+.PHONY: demo test check bench install assets services stack clean backup restore image
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,5 +56,20 @@ bench: $(VENV)/.installed services
 bench-small: $(VENV)/.installed services
 	bench/services.sh $(BIN)/python -m bench --preset small $(BENCH_ARGS)
 
+# Backups (README, "Running in production"): DATABASE_URL's database to BACKUP_DIR
+# (default var/backups); restore with BACKUP=<file>, into TARGET_URL (default DATABASE_URL),
+# refusing a database that holds tables unless FORCE=1.
+backup:
+	ops/backup.sh
+
+restore:
+	ops/restore.sh "$(BACKUP)" $(TARGET_URL)
+
+# The container image (Dockerfile; README, "Running in production"); needs Docker.
+image:
+	docker build -t hub-diary:latest .
+
+# Keeps var/backups: backups are not build output.
 clean:
-	rm -rf $(VENV) node_modules static/dist staticfiles var
+	rm -rf $(VENV) node_modules static/dist staticfiles
+	find var -mindepth 1 -maxdepth 1 ! -name backups -exec rm -rf {} + 2>/dev/null || true
