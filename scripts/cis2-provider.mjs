@@ -4,8 +4,8 @@
 // (the national RBAC role profiles, `nhsid_nrbac_roles`).
 //
 // Whoever signs in at its login form says who they are: the login is the base64url of a
-// JSON object of the claims to issue, `sub` among them. A test chooses the role profiles,
-// the selected role and the assurance level that way; nothing else is checked.
+// JSON object of the claims to issue, `sub` (their CIS2 UUID) among them. A test chooses the
+// role profiles, the selected role and the assurance level that way; nothing else is checked.
 //
 // Environment:
 //   CIS2_PORT            the port to listen on, on 127.0.0.1
@@ -30,6 +30,7 @@ startProvider({
   clientKeyFile: process.env.CIS2_CLIENT_KEY,
   callbackPath: process.env.CIS2_CALLBACK_PATH || '/accounts/cis2/callback/',
   acrValues: ['AAL3_ANY', 'AAL2_OR_AAL3_ANY'],
+  subjectOf: (login) => claimsIn(login)?.sub ?? login,
   scopes: ['openid', 'profile', 'email', 'nhsperson', 'nationalrbacaccess', 'associatedorgs'],
   claims: {
     openid: ['sub', 'authentication_assurance_level', 'id_assurance_level', 'selected_roleid'],
@@ -45,7 +46,8 @@ startProvider({
     return {
       accountId: id,
       async claims() {
-        return { uid: claims.sub, nhsid_useruid: claims.sub, ...claims };
+        const { sub, ...rest } = claims;
+        return { uid: sub, nhsid_useruid: sub, ...rest };
       },
     };
   },

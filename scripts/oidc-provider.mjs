@@ -6,8 +6,10 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } f
 import { readFileSync } from 'node:fs';
 import Provider from 'oidc-provider';
 
+// `subjectOf(accountId)`, if given, is the subject the client is told of, where that is not
+// the account id typed at the login form (oidc-provider's pairwise identifiers do the work).
 export function startProvider({ name, port, clientId, clientKeyFile, callbackPath, scopes, claims,
-  findAccount, acrValues = [] }) {
+  findAccount, acrValues = [], subjectOf }) {
   const clientKey = createPublicKey(createPrivateKey(readFileSync(clientKeyFile)));
   const clientJwk = { ...clientKey.export({ format: 'jwk' }), use: 'sig' };
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -24,8 +26,13 @@ export function startProvider({ name, port, clientId, clientKeyFile, callbackPat
         token_endpoint_auth_signing_alg: 'RS512',
         id_token_signed_response_alg: 'RS256',
         jwks: { keys: [clientJwk] },
+        ...(subjectOf ? { subject_type: 'pairwise' } : {}),
       },
     ],
+    ...(subjectOf ? {
+      subjectTypes: ['public', 'pairwise'],
+      pairwiseIdentifier: async (ctx, accountId) => subjectOf(accountId),
+    } : {}),
     jwks: { keys: [signingJwk] },
     cookies: { keys: [randomBytes(32).toString('hex')] },
     pkce: { required: () => true },
