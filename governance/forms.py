@@ -40,7 +40,13 @@ class RoleProfileForm(NHSForm):
     def __init__(self, *args, candidates: list, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.candidates = {c.profile.role_id: c for c in candidates}
-        self.fields["role"].choices = [(c.profile.role_id, c.profile.title) for c in candidates]
+        self.fields["role"].choices = [
+            (
+                c.profile.role_id,
+                f"{c.profile.title} at {c.membership.organisation.name} ({c.profile.org_code})",
+            )
+            for c in candidates
+        ]
 
     def options(self) -> list:
         """Each radio button with the membership and role profile it stands for."""
