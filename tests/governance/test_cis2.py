@@ -253,6 +253,7 @@ def test_a_password_sign_in_still_is_asked_for_a_two_factor_code(client_for, gp,
 
 
 def test_the_sign_in_page_offers_cis2_only_when_it_is_on(client, db, settings):
+    settings.CIS2_ENABLED = True
     assert b"Sign in with CIS2" in client.get(reverse("login")).content
     settings.CIS2_ENABLED = False
     assert b"Sign in with CIS2" not in client.get(reverse("login")).content
