@@ -7,7 +7,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
-from governance.two_factor import next_step_url, two_factor_required_for
+from governance.two_factor import next_step_url, second_factor_done, two_factor_required_for
 
 
 class TwoFactorRequired(PermissionDenied):
@@ -30,6 +30,8 @@ class TwoFactorVerified(BasePermission):
         if not isinstance(request.successful_authenticator, SessionAuthentication):
             return True
         user = request.user
-        if user.is_verified() or not two_factor_required_for(user, request._request.memberships):
+        if second_factor_done(user, request._request.session) or not two_factor_required_for(
+            user, request._request.memberships
+        ):
             return True
         raise TwoFactorRequired(next_step_url(user, request._request.get_full_path()))

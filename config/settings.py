@@ -337,6 +337,15 @@ NHS_LOGIN_PRIVATE_KEY_FILE = env_optional("NHS_LOGIN_PRIVATE_KEY_FILE") or (
     "" if PRODUCTION else str(VAR_DIR / "nhs-login-client.pem")
 )
 NHS_LOGIN_TIMEOUT_SECONDS = 10
+# CIS2 (NHS Care Identity Service 2, OpenID Connect) for staff: signing in with a smartcard
+# or another authenticator at assurance level 3, beside passwords with two-factor. Off unless
+# CIS2_ENABLED; then the issuer, our client id and the private key our client authenticates
+# with (private_key_jwt) must be set. The tests run a local provider (scripts/).
+CIS2_ENABLED = env_bool("CIS2_ENABLED", False)
+CIS2_ISSUER = env_str("CIS2_ISSUER") if CIS2_ENABLED else ""
+CIS2_CLIENT_ID = env_str("CIS2_CLIENT_ID") if CIS2_ENABLED else ""
+CIS2_PRIVATE_KEY_FILE = env_str("CIS2_PRIVATE_KEY_FILE") if CIS2_ENABLED else ""
+CIS2_TIMEOUT_SECONDS = 10
 # The hub's GP Connect endpoint (gpconnect_facade): Hub Diary's ASID on Spine, which
 # consumers send as Ssp-To, and how long their audit JWTs may be in the future by our clock.
 GPCONNECT_PROVIDER_ASID = env_optional("GPCONNECT_PROVIDER_ASID") or (

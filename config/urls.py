@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from api.docs import ApiDocsView, ApiSchemaView
 from config.health import healthz
-from governance.forms import SignInForm
+from governance.views.sign_in import SignInView
 from notifications.views import delivery_receipt
 from organisation import views as organisation_views
 
@@ -15,14 +15,9 @@ handler500 = "frontend.views.server_error"
 
 urlpatterns = [
     path("", organisation_views.home, name="home"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            authentication_form=SignInForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("accounts/login/", SignInView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/cis2/", include("governance.urls_cis2")),
     path(
         "organisation/choose/", organisation_views.choose_organisation, name="choose_organisation"
     ),

@@ -71,6 +71,10 @@ class Action(models.TextChoices):
     WRITE_BACK_DEAD = "write-back.dead", "Gave up sending a change to the practice system"
     LINK_ON = "clinical-system-link.on", "Turned on the link to the practice system"
     LINK_OFF = "clinical-system-link.off", "Turned off the link to the practice system"
+    # Staff signing in with CIS2, and who may.
+    STAFF_SIGN_IN = "staff.sign-in", "Signed in with CIS2"
+    STAFF_SIGN_IN_REFUSED = "staff.sign-in-refused", "Was refused signing in with CIS2"
+    CIS2_LINK = "staff.cis2-link", "Changed who may sign in with CIS2 as a member of staff"
     # Systems calling the API.
     API_TOKEN_CREATE = "api-token.create", "Created an API token"
     API_TOKEN_ROTATE = "api-token.rotate", "Replaced an API token"

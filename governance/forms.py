@@ -25,6 +25,40 @@ class SignInForm(NHSFormMixin, AuthenticationForm):
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
 
 
+class RoleProfileForm(NHSForm):
+    """Which of their CIS2 role profiles a person signing in is working in."""
+
+    role = forms.ChoiceField(
+        label="Which role are you working in today?",
+        error_messages={
+            "required": "Select the role you are working in today",
+            "invalid_choice": "Select the role you are working in today",
+        },
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, candidates: list, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.candidates = {c.profile.role_id: c for c in candidates}
+        self.fields["role"].choices = [
+            (
+                c.profile.role_id,
+                f"{c.profile.title} at {c.membership.organisation.name} ({c.profile.org_code})",
+            )
+            for c in candidates
+        ]
+
+    def options(self) -> list:
+        """Each radio button with the membership and role profile it stands for."""
+        return list(zip(self["role"], self.candidates.values(), strict=True))
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("role") in self.candidates:
+            data["candidate"] = self.candidates[data["role"]]
+        return data
+
+
 class ConsentForm(NHSForm):
     scope = forms.ChoiceField(
         label="What is the patient consenting to?",

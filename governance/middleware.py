@@ -70,13 +70,25 @@ class RequestIdMiddleware:
 
 class StaffTwoFactorMiddleware:
     """When STAFF_TWO_FACTOR_REQUIRED, staff who have signed in with a password but not yet
-    with a code are sent to enter one (or to set up an authenticator app) before any page
-    but signing in and out, the two-factor steps themselves and the health check.
+    with a code (and not with CIS2, which is multi-factor itself) are sent to enter one (or
+    to set up an authenticator app) before any page but signing in and out, the two-factor
+    steps themselves, CIS2's sign-in pages and the health check.
 
     Needs django-otp's OTPMiddleware and the acting-organisation middleware before it.
     """
 
-    EXEMPT_URL_NAMES = frozenset({"login", "logout", "healthz", "account:verify", "account:set_up"})
+    EXEMPT_URL_NAMES = frozenset(
+        {
+            "login",
+            "logout",
+            "healthz",
+            "account:verify",
+            "account:set_up",
+            "cis2:start",
+            "cis2:callback",
+            "cis2:choose_role",
+        }
+    )
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -87,7 +99,9 @@ class StaffTwoFactorMiddleware:
     def process_view(
         self, request: HttpRequest, view_func: Callable, view_args: tuple, view_kwargs: dict
     ) -> HttpResponse | None:
-        if not settings.STAFF_TWO_FACTOR_REQUIRED or request.user.is_verified():
+        if not settings.STAFF_TWO_FACTOR_REQUIRED or two_factor.second_factor_done(
+            request.user, request.session
+        ):
             return None
         if not two_factor.two_factor_required_for(request.user, request.memberships):
             return None

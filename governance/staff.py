@@ -5,6 +5,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from governance.actions import Action
+from governance.audit import Actor, record_event
+from governance.cis2 import UID_PATTERN
 from governance.permissions import sync_membership_permissions
 from practices.models import ROLES_BY_KIND, Membership, Organisation
 
@@ -69,5 +72,29 @@ def end_membership(*, by, membership: Membership) -> Membership:
     membership.save(update_fields=["is_active", "updated_at"])
     sync_membership_permissions(
         user=membership.user, organisation=membership.organisation, role=None
+    )
+    return membership
+
+
+@transaction.atomic
+def link_cis2_identity(*, by: Actor, membership: Membership, uid: str) -> Membership:
+    """Let the person with this CIS2 UUID sign in with CIS2 as `membership` (blank: no one).
+    Whoever manages the organisation's staff decides it, for their organisation alone."""
+    uid = uid.strip()
+    if uid and not UID_PATTERN.match(uid):
+        raise ValidationError(
+            {"cis2_uid": "Enter the CIS2 UUID as CIS2 shows it, in letters and numbers."}
+        )
+    if uid and Membership.objects.filter(cis2_uid=uid).exclude(user=membership.user).exists():
+        raise ValidationError(
+            {"cis2_uid": "This CIS2 UUID belongs to someone else in Hub Diary. Check the number."}
+        )
+    membership.cis2_uid = uid
+    membership.save(update_fields=["cis2_uid", "updated_at"])
+    record_event(
+        actor=by,
+        action=Action.CIS2_LINK,
+        obj=membership,
+        reason=f"cis2: linked {uid}" if uid else "cis2: unlinked",
     )
     return membership

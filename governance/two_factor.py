@@ -34,6 +34,10 @@ RECOVERY_CODES_NAME = "Recovery codes"
 WRONG_CODE = "The code is not right. Enter the latest 6-digit code from your authenticator app."
 WRONG_RECOVERY_CODE = "The recovery code is not right, or it has already been used."
 
+# In the session of a sign-in that was itself multi-factor, at authentication assurance
+# level 3 (CIS2: a smartcard and its passcode, or the like): no second code is asked for.
+STRONG_SIGN_IN_KEY = "signed_in_at_assurance_level_3"
+
 
 def two_factor_applies_to(user: User, memberships: Sequence[object]) -> bool:
     """Staff use two-factor: anyone working for an organisation, and Django admin users."""
@@ -42,6 +46,11 @@ def two_factor_applies_to(user: User, memberships: Sequence[object]) -> bool:
 
 def two_factor_required_for(user: User, memberships: Sequence[object]) -> bool:
     return settings.STAFF_TWO_FACTOR_REQUIRED and two_factor_applies_to(user, memberships)
+
+
+def second_factor_done(user: User, session) -> bool:
+    """The user entered a code this session, or signed in in a way that needs none."""
+    return user.is_verified() or bool(session.get(STRONG_SIGN_IN_KEY))
 
 
 def next_step_url(user: User, next_path: str) -> str:

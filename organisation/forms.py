@@ -68,6 +68,20 @@ class StaffRoleForm(NHSForm):
         self.fields["role"].choices = role_choices_for(organisation)
 
 
+class Cis2IdentityForm(NHSForm):
+    cis2_uid = forms.CharField(
+        label="CIS2 UUID (optional)",
+        required=False,
+        max_length=64,
+        help_text=(
+            "The number that identifies them in CIS2, shown in Care Identity Management and "
+            "on their smartcard. With it they can sign in here with CIS2; leave it blank if "
+            "they should not."
+        ),
+        widget=forms.TextInput(attrs={"class": "nhsuk-input--width-20", "autocomplete": "off"}),
+    )
+
+
 class ListSizeForm(NHSForm):
     patients = forms.IntegerField(
         label="Registered patients",

@@ -3,6 +3,7 @@ choosing the organisation, and its sites, clinicians and staff."""
 
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,10 +14,12 @@ from django.views.decorators.http import require_http_methods
 
 from frontend.forms import apply_service_errors
 from governance import staff
+from governance.audit import Actor
 from governance.decorators import staff_view
 from governance.permissions import Perm, has_org_permission
 from governance.selectors import WRITE_BACK_ALERT_KINDS, alert_summary, alerts_for
 from organisation.forms import (
+    Cis2IdentityForm,
     ClinicianForm,
     ListSizeForm,
     SiteForm,
@@ -230,9 +233,35 @@ def staff_add(request: HttpRequest) -> HttpResponse:
 def staff_edit(request: HttpRequest, membership_id: UUID) -> HttpResponse:
     org = request.acting.organisation
     membership = selectors.get_membership_of_or_404(org, membership_id)
-    form = StaffRoleForm(request.POST or None, organisation=org, initial={"role": membership.role})
+    action = request.POST.get("action")
+    form = StaffRoleForm(
+        (request.POST or None) if action != "cis2" else None,
+        organisation=org,
+        initial={"role": membership.role},
+    )
+    cis2_form = (
+        Cis2IdentityForm(
+            request.POST if action == "cis2" else None,
+            initial={"cis2_uid": membership.cis2_uid},
+        )
+        if settings.CIS2_ENABLED
+        else None
+    )
     if request.method == "POST":
-        if request.POST.get("action") == "end":
+        if cis2_form is not None and action == "cis2":
+            if cis2_form.is_valid():
+                try:
+                    staff.link_cis2_identity(
+                        by=Actor.from_request(request),
+                        membership=membership,
+                        uid=cis2_form.cleaned_data["cis2_uid"],
+                    )
+                except ValidationError as error:
+                    apply_service_errors(cis2_form, error)
+                else:
+                    messages.success(request, "CIS2 sign-in updated.")
+                    return redirect("organisation:organisation")
+        elif action == "end":
             try:
                 staff.end_membership(by=request.user, membership=membership)
             except ValidationError as error:
@@ -251,4 +280,8 @@ def staff_edit(request: HttpRequest, membership_id: UUID) -> HttpResponse:
             )
             if done:
                 return done
-    return render(request, "organisation/staff_edit.html", {"form": form, "membership": membership})
+    return render(
+        request,
+        "organisation/staff_edit.html",
+        {"form": form, "cis2_form": cis2_form, "membership": membership},
+    )

@@ -243,6 +243,9 @@ class Membership(models.Model):
     is_active = models.BooleanField(default=True)
     starts_at = models.DateTimeField(null=True, blank=True)
     ends_at = models.DateTimeField(null=True, blank=True)
+    # The CIS2 UUID (the `sub` of the smartcard user) that may sign in as this membership,
+    # set by whoever manages the organisation's staff (ADR 0008); blank: no CIS2 sign-in here.
+    cis2_uid = models.CharField("CIS2 UUID", max_length=64, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -253,6 +256,13 @@ class Membership(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "organisation"], name="one_membership_per_user_and_org"
+            ),
+            # One member of staff per CIS2 identity in each organisation; also the index
+            # CIS2 sign-in looks memberships up by.
+            models.UniqueConstraint(
+                fields=["cis2_uid", "organisation"],
+                condition=~Q(cis2_uid=""),
+                name="one_membership_per_cis2_identity_and_org",
             ),
             models.CheckConstraint(
                 condition=Q(starts_at__isnull=True)

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Run a command with a throwaway PostgreSQL cluster, Redis server and local NHS login
-# provider (an OpenID Connect provider: scripts/nhs-login-provider.mjs), all stopped
-# afterwards. Exports DATABASE_URL, CELERY_BROKER_URL, CACHE_URL and NHS_LOGIN_* for the
-# command.
+# Run a command with a throwaway PostgreSQL cluster, Redis server and local NHS login and
+# CIS2 providers (OpenID Connect providers: scripts/nhs-login-provider.mjs and
+# scripts/cis2-provider.mjs), all stopped afterwards. Exports DATABASE_URL,
+# CELERY_BROKER_URL, CACHE_URL, NHS_LOGIN_* and CIS2_* for the command.
 # HUBDIARY_PG_OPTIONS: more PostgreSQL settings ("-c name=value ..."), after the defaults
 # below, so they win (bench/services.sh turns durability back on and adds memory).
 set -euo pipefail
@@ -26,6 +26,7 @@ chmod 755 "$workdir"
 pg_port=$(free_port)
 redis_port=$(free_port)
 nhs_login_port=$(free_port)
+cis2_port=$(free_port)
 
 # PostgreSQL refuses to run as root: when we are root, the cluster belongs to 'postgres'.
 as_pg() {
@@ -34,6 +35,7 @@ as_pg() {
 
 cleanup() {
   [ -n "${nhs_login_pid:-}" ] && kill "$nhs_login_pid" 2>/dev/null || true
+  [ -n "${cis2_pid:-}" ] && kill "$cis2_pid" 2>/dev/null || true
   as_pg "$pg_bin/pg_ctl" -D "$workdir/pg" -m immediate stop >/dev/null 2>&1 || true
   redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
   rm -rf "$workdir"
@@ -51,17 +53,16 @@ redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
   --daemonize yes --dir "$workdir" --logfile "$workdir/redis.log" >/dev/null
 for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 
-# The local NHS login: our client's key for this run, the provider given its public half.
-node -e 'const { generateKeyPairSync } = require("node:crypto");
-  const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  process.stdout.write(privateKey.export({ type: "pkcs8", format: "pem" }));' \
-  >"$workdir/nhs-login-client.pem"
-NHS_LOGIN_PORT=$nhs_login_port NHS_LOGIN_CLIENT_ID=hub-diary-local \
-  NHS_LOGIN_CLIENT_KEY="$workdir/nhs-login-client.pem" \
-  NHS_LOGIN_USERS="$here/../demo/nhs_login_users.json" \
-  node "$here/nhs-login-provider.mjs" >"$workdir/nhs-login.log" 2>&1 &
-nhs_login_pid=$!
-python3 - "$nhs_login_port" <<'WAIT' || { echo "The local NHS login provider did not start:" >&2; cat "$workdir/nhs-login.log" >&2; exit 1; }
+# A client key for this run (PKCS#8 PEM), for a provider to be given its public half.
+client_key() {
+  node -e 'const { generateKeyPairSync } = require("node:crypto");
+    const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    process.stdout.write(privateKey.export({ type: "pkcs8", format: "pem" }));' >"$1"
+}
+
+# Wait for the provider on port $1 to publish its discovery document; $2 is its log.
+wait_for_provider() {
+  python3 - "$1" <<'WAIT' || { echo "A local OpenID Connect provider did not start:" >&2; cat "$2" >&2; exit 1; }
 import sys, time, urllib.request
 url = f"http://127.0.0.1:{sys.argv[1]}/.well-known/openid-configuration"
 for _ in range(100):
@@ -72,9 +73,29 @@ for _ in range(100):
         time.sleep(0.1)
 sys.exit(1)
 WAIT
+}
+
+# The local NHS login, whose test users are the demo's patients, and the local CIS2, whose
+# users are whoever the tests say they are.
+client_key "$workdir/nhs-login-client.pem"
+NHS_LOGIN_PORT=$nhs_login_port NHS_LOGIN_CLIENT_ID=hub-diary-local \
+  NHS_LOGIN_CLIENT_KEY="$workdir/nhs-login-client.pem" \
+  NHS_LOGIN_USERS="$here/../demo/nhs_login_users.json" \
+  node "$here/nhs-login-provider.mjs" >"$workdir/nhs-login.log" 2>&1 &
+nhs_login_pid=$!
+client_key "$workdir/cis2-client.pem"
+CIS2_PORT=$cis2_port CIS2_CLIENT_ID=hub-diary-local CIS2_CLIENT_KEY="$workdir/cis2-client.pem" \
+  node "$here/cis2-provider.mjs" >"$workdir/cis2.log" 2>&1 &
+cis2_pid=$!
+wait_for_provider "$nhs_login_port" "$workdir/nhs-login.log"
+wait_for_provider "$cis2_port" "$workdir/cis2.log"
 export NHS_LOGIN_ISSUER="http://127.0.0.1:$nhs_login_port"
 export NHS_LOGIN_CLIENT_ID=hub-diary-local
 export NHS_LOGIN_PRIVATE_KEY_FILE="$workdir/nhs-login-client.pem"
+export CIS2_ENABLED=true
+export CIS2_ISSUER="http://127.0.0.1:$cis2_port"
+export CIS2_CLIENT_ID=hub-diary-local
+export CIS2_PRIVATE_KEY_FILE="$workdir/cis2-client.pem"
 
 export DATABASE_URL="postgres://hubdiary@127.0.0.1:$pg_port/postgres"
 export CELERY_BROKER_URL="redis://127.0.0.1:$redis_port/0"

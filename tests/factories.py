@@ -109,9 +109,13 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *, user, organisation, role, **kwargs):
-        return staff_services.grant_membership(
+        membership = staff_services.grant_membership(
             by=None, user=user, organisation=organisation, role=role
         )
+        if kwargs:  # fields the service does not set, such as cis2_uid
+            model_class.objects.filter(pk=membership.pk).update(**kwargs)
+            membership.refresh_from_db()
+        return membership
 
 
 class PatientFactory(factory.django.DjangoModelFactory):

@@ -33,24 +33,28 @@ from tests.factories import (
 from tests.online.builders import waiting_entry_at
 from tests.writeback.builders import write_back_problem_at
 
-# URLs anyone may reach: signing in and out, and the load balancer's health check; in the
-# patient area, its start page, the ways in, and a waiting-list offer's link (which is the
-# patient's alone, and holds only the offer's token).
-PUBLIC = {"login", "logout", "healthz", "admin:login", "admin:logout"} | {
-    f"online:{name}"
-    for name in (
-        "start",
-        "nhs_login",
-        "nhs_login_callback",
-        "sign_in",
-        "sign_out",
-        "signed_out",
-        "register",
-        "register_account",
-        "confirm_email",
-        "offer",
-    )
-}
+# URLs anyone may reach: signing in and out (with CIS2 too), and the load balancer's health
+# check; in the patient area, its start page, the ways in, and a waiting-list offer's link
+# (which is the patient's alone, and holds only the offer's token).
+PUBLIC = (
+    {"login", "logout", "healthz", "admin:login", "admin:logout"}
+    | {f"cis2:{name}" for name in ("start", "callback", "choose_role")}
+    | {
+        f"online:{name}"
+        for name in (
+            "start",
+            "nhs_login",
+            "nhs_login_callback",
+            "sign_in",
+            "sign_out",
+            "signed_out",
+            "register",
+            "register_account",
+            "confirm_email",
+            "offer",
+        )
+    }
+)
 
 # How to make, at practice B, the object each URL parameter names.
 FOREIGN_OBJECTS: dict[str, Callable] = {

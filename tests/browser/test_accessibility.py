@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from booking.services.bookings import book_slot
 from governance.models import Scope
+from practices.roles import Role
 from tests.browser.axe import DESKTOP, PHONE, assert_accessible
 from tests.browser.test_hub_booking import sign_in
 from tests.governance.helpers import actor_for, agreement
@@ -150,3 +151,38 @@ def test_the_release_rules_page_stays_short_with_every_audience_ticked(
     page.get_by_label("A set number of hours before the start").first.check()
     assert hours.is_visible()
     assert_accessible(page, "staff: release rules, every audience ticked")
+
+
+def test_signing_in_with_cis2_and_choosing_a_role_profile(page, live_server, settings):
+    """Through the local CIS2 provider's own pages to the choice between two role profiles,
+    which must be as accessible with its error as without."""
+    from tests.factories import MembershipFactory, PracticeFactory, UserFactory
+    from tests.governance.test_cis2 import _login, _profile
+
+    riverside, kirkgate = PracticeFactory(name="Riverside"), PracticeFactory(name="Kirkgate")
+    gp = UserFactory()
+    for practice in (riverside, kirkgate):
+        MembershipFactory(
+            user=gp, organisation=practice, role=Role.CLINICIAN, cis2_uid="555000000404"
+        )
+    page.goto(f"{live_server.url}{reverse('login')}")
+    assert_accessible(page, "staff: sign in, with CIS2")
+    page.get_by_role("button", name="Sign in with CIS2").click()
+    page.fill(
+        "input[name=login]",
+        _login(_profile("1", riverside), _profile("2", kirkgate), sub="555000000404"),
+    )
+    page.fill("input[name=password]", "any")
+    page.locator("button[type=submit]").click()
+    page.locator("button[type=submit]").click()  # consent
+    page.wait_for_url(f"**{reverse('cis2:choose_role')}")
+    page.console_errors.clear()  # the provider's pages ask for a web font from the internet
+    assert_accessible(page, "staff: choose a CIS2 role")
+    page.get_by_role("button", name="Continue").click()
+    assert "Select the role" in page.inner_text(".nhsuk-error-summary")
+    assert_accessible(page, "staff: choose a CIS2 role, none chosen")
+    page.get_by_label("Clinical Practitioner Access Role at Kirkgate").check()
+    page.get_by_role("button", name="Continue").click()
+    page.wait_for_url(f"{live_server.url}/")
+    assert "Kirkgate" in page.inner_text("body")
+    assert page.console_errors == []

@@ -58,6 +58,12 @@ MATRIX: dict[str, dict] = {
     "login": roles(*SIGNED_IN, "anonymous"),
     "logout": roles(*SIGNED_IN, "anonymous"),
     "healthz": roles(*SIGNED_IN, "anonymous"),
+    # CIS2 sign-in: its start is open to all (the signed-in are sent home); its callback
+    # refuses anyone who did not come back from CIS2 with this session's state, and choosing
+    # a role profile needs a CIS2 sign-in waiting for the choice.
+    "cis2:start": roles(*SIGNED_IN, "anonymous"),
+    "cis2:callback": {},
+    "cis2:choose_role": {},
     "organisation:organisation": roles(*STAFF_ROLES),
     "organisation:list_size": roles(PM),
     # Reports: counts of a hub's or practice's appointments, for the roles that report.

@@ -273,3 +273,33 @@ def test_only_a_practice_manager_of_a_practice_gives_a_list_size(
         == 403
     )
     assert client_for(hub_manager).get(reverse("organisation:list_size")).status_code == 404
+
+
+def test_practice_manager_links_a_member_of_staff_to_their_cis2_identity(
+    client_for, practice_manager_a, receptionist_practice_a, practice_a, settings
+):
+    settings.CIS2_ENABLED = True
+    membership = Membership.objects.get(user=receptionist_practice_a, organisation=practice_a)
+    url = reverse("organisation:staff_edit", args=[membership.public_id])
+    client = client_for(practice_manager_a)
+    assert b"CIS2 UUID" in client.get(url).content
+    wrong = client.post(url, {"action": "cis2", "cis2_uid": "555 000"})
+    assert wrong.status_code == 200 and b"nhsuk-error-summary" in wrong.content
+    response = client.post(url, {"action": "cis2", "cis2_uid": "555000000202"})
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert membership.cis2_uid == "555000000202"
+    assert membership.role == Role.PRACTICE_RECEPTIONIST  # the role form was not touched
+
+
+def test_without_cis2_the_staff_page_has_no_cis2_uuid(
+    client_for, practice_manager_a, receptionist_practice_a, practice_a, settings
+):
+    settings.CIS2_ENABLED = False
+    membership = Membership.objects.get(user=receptionist_practice_a, organisation=practice_a)
+    url = reverse("organisation:staff_edit", args=[membership.public_id])
+    client = client_for(practice_manager_a)
+    assert b"CIS2 UUID" not in client.get(url).content
+    client.post(url, {"action": "cis2", "cis2_uid": "555000000202"})
+    membership.refresh_from_db()
+    assert membership.cis2_uid == ""
