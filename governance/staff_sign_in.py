@@ -1,4 +1,4 @@
-"""Which membership a CIS2 identity signs in as (ADR 0008), and the audit of every sign-in
+"""Which membership a CIS2 identity signs in as (ADR 0009), and the audit of every sign-in
 and every refusal.
 
 A CIS2 identity signs in only as a live membership its organisation has linked to that CIS2

@@ -244,7 +244,7 @@ class Membership(models.Model):
     starts_at = models.DateTimeField(null=True, blank=True)
     ends_at = models.DateTimeField(null=True, blank=True)
     # The CIS2 UUID (the `sub` of the smartcard user) that may sign in as this membership,
-    # set by whoever manages the organisation's staff (ADR 0008); blank: no CIS2 sign-in here.
+    # set by whoever manages the organisation's staff (ADR 0009); blank: no CIS2 sign-in here.
     cis2_uid = models.CharField("CIS2 UUID", max_length=64, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

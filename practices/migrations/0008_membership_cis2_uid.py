@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('practices', '0006_list_size'),
+        ('practices', '0007_view_reports_permission'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
