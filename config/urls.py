@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from api.docs import ApiDocsView, ApiSchemaView
-from config.health import healthz
+from config.health import healthz, readyz
 from governance.forms import SignInForm
 from notifications.views import delivery_receipt
 from organisation import views as organisation_views
@@ -42,6 +42,7 @@ urlpatterns = [
     path("api/schema/", ApiSchemaView.as_view(), name="api_schema"),
     path("api/docs/", ApiDocsView.as_view(), name="api_docs"),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
     path("notifications/notify/receipts/", delivery_receipt, name="notify_receipts"),
     path("admin/", admin.site.urls),
 ]

@@ -71,12 +71,14 @@ class RequestIdMiddleware:
 class StaffTwoFactorMiddleware:
     """When STAFF_TWO_FACTOR_REQUIRED, staff who have signed in with a password but not yet
     with a code are sent to enter one (or to set up an authenticator app) before any page
-    but signing in and out, the two-factor steps themselves and the health check.
+    but signing in and out, the two-factor steps themselves and the health checks.
 
     Needs django-otp's OTPMiddleware and the acting-organisation middleware before it.
     """
 
-    EXEMPT_URL_NAMES = frozenset({"login", "logout", "healthz", "account:verify", "account:set_up"})
+    EXEMPT_URL_NAMES = frozenset(
+        {"login", "logout", "healthz", "readyz", "account:verify", "account:set_up"}
+    )
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

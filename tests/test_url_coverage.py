@@ -33,10 +33,10 @@ from tests.factories import (
 from tests.online.builders import waiting_entry_at
 from tests.writeback.builders import write_back_problem_at
 
-# URLs anyone may reach: signing in and out, and the load balancer's health check; in the
+# URLs anyone may reach: signing in and out, and the load balancer's health checks; in the
 # patient area, its start page, the ways in, and a waiting-list offer's link (which is the
 # patient's alone, and holds only the offer's token).
-PUBLIC = {"login", "logout", "healthz", "admin:login", "admin:logout"} | {
+PUBLIC = {"login", "logout", "healthz", "readyz", "admin:login", "admin:logout"} | {
     f"online:{name}"
     for name in (
         "start",

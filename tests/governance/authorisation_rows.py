@@ -58,6 +58,7 @@ MATRIX: dict[str, dict] = {
     "login": roles(*SIGNED_IN, "anonymous"),
     "logout": roles(*SIGNED_IN, "anonymous"),
     "healthz": roles(*SIGNED_IN, "anonymous"),
+    "readyz": roles(*SIGNED_IN, "anonymous"),
     "organisation:organisation": roles(*STAFF_ROLES),
     "organisation:list_size": roles(PM),
     # Reports: figures about a hub's or practice's appointments, no patient in them.
