@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from api.docs import ApiDocsView, ApiSchemaView
 from config.health import healthz, readyz
+from config.metrics import metrics
 from governance.forms import SignInForm
 from notifications.views import delivery_receipt
 from organisation import views as organisation_views
@@ -43,6 +44,7 @@ urlpatterns = [
     path("api/docs/", ApiDocsView.as_view(), name="api_docs"),
     path("healthz", healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     path("notifications/notify/receipts/", delivery_receipt, name="notify_receipts"),
     path("admin/", admin.site.urls),
 ]

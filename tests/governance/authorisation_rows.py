@@ -59,6 +59,8 @@ MATRIX: dict[str, dict] = {
     "logout": roles(*SIGNED_IN, "anonymous"),
     "healthz": roles(*SIGNED_IN, "anonymous"),
     "readyz": roles(*SIGNED_IN, "anonymous"),
+    # Prometheus, with a bearer token or from an allowed network: no persona (tests/config/).
+    "metrics": {},
     "organisation:organisation": roles(*STAFF_ROLES),
     "organisation:list_size": roles(PM),
     # Reports: figures about a hub's or practice's appointments, no patient in them.
