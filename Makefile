@@ -34,7 +34,7 @@ services:
 demo: install assets
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py run_demo
+	LOG_FORMAT=$${LOG_FORMAT:-console} $(BIN)/python manage.py run_demo
 
 test: install assets services
 	$(BIN)/lint-imports --no-cache

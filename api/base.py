@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 
 from api.errors import CATALOGUE, ApiError, error_body
 from api.fields import NHS_NUMBER_PATTERN, NO_NUL, NOT_BLANK, NhsNumber
+from core.metrics import ACCESS_REFUSALS
 from core.paging import PAGE_SIZE, InvalidCursor, decode_cursor, encode_cursor
 from core.time import EARLIEST_DATE, LATEST_DATE
 from governance.audit import Actor
@@ -211,6 +212,7 @@ class ApiView(APIView):
         if self.write_permission is not None and request.method not in ("GET", "HEAD", "OPTIONS"):
             needed = self.write_permission
         if needed not in self.actor.permissions:
+            ACCESS_REFUSALS.labels(kind="role").inc()
             raise ApiError(
                 "forbidden", f"Your role at {membership.organisation.name} does not allow this."
             )

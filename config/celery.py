@@ -14,14 +14,39 @@ for CPU. Scheduled jobs need `celery -A config beat` beside them.
 
 import os
 
+import structlog
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import worker_ready
+from django.dispatch import receiver
+from django_structlog.celery.signals import bind_extra_task_metadata
+from django_structlog.celery.steps import DjangoStructLogInitStep
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 app = Celery("hubdiary")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Structured logs in workers (config/logs.py): each task's lines carry its name and id, and
+# the request id and organisation of the request that enqueued it.
+app.steps["worker"].add(DjangoStructLogInitStep)
+
+
+@receiver(bind_extra_task_metadata)
+def _bind_task_name(task, logger, **kwargs) -> None:
+    structlog.contextvars.bind_contextvars(task=task.name)
+
+
+@worker_ready.connect
+def _serve_metrics(**kwargs) -> None:
+    """A worker's counters for Prometheus on WORKER_METRICS_PORT, when it is set."""
+    from django.conf import settings
+
+    from config.metrics import serve_worker_metrics
+
+    if settings.WORKER_METRICS_PORT:
+        serve_worker_metrics(settings.WORKER_METRICS_PORT)
+
 
 app.conf.beat_schedule = {
     "send-agreement-reminders": {
@@ -36,6 +61,12 @@ app.conf.beat_schedule = {
     "seal-audit-trail": {
         "task": "governance.seal_audit_trail",
         "schedule": crontab(minute="*/15"),
+    },
+    # The whole audit trail walked at night, its result kept for monitoring (an alert fires
+    # when it finds a broken link, or when it has not run for two days).
+    "verify-audit-trail": {
+        "task": "governance.verify_audit_trail",
+        "schedule": crontab(hour=2, minute=30),
     },
     # Write-back whose enqueue was lost (broker down) or whose worker died: delayed, not lost.
     "sweep-write-back": {

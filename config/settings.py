@@ -4,6 +4,7 @@ HUBDIARY_ENV=production demands the production variables and turns on every tran
 protection; the default (development) runs the embedded demo on SQLite with no Redis.
 """
 
+import logging
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import dj_database_url
 from csp.constants import NONE, SELF
 
 from config.env import env_bool, env_int, env_list, env_optional, env_str
+from config.logs import configure_structlog, logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -53,6 +55,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_htmx",
     "csp",
+    "django_structlog",
+    "django_prometheus",
     "core",
     "governance",
     "practices",
@@ -72,7 +76,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Request counts and latency for /metrics (django-prometheus): first and last.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "governance.middleware.RequestIdMiddleware",
+    # Every log line of the request carries its id (config/request_logs.py).
+    "config.request_logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Django's sessions, with the patient area's in a cookie of its own.
@@ -87,6 +95,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "governance.middleware.SessionLifetimeMiddleware",
     "practices.middleware.ActingOrganisationMiddleware",
+    # ...and, from here on, the acting organisation's ODS code.
+    "config.request_logs.ActingOrganisationLogMiddleware",
     # After the acting organisation: it needs to know whether the user is staff.
     "governance.middleware.StaffTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -94,8 +104,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "core.middleware.NotFoundMiddleware",
-    # Last, as django-axes requires.
+    # Last, as django-axes requires (and django-prometheus's partner after it).
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -133,6 +144,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's own backend, its queries and connections counted for /metrics.
+    DATABASES["default"]["ENGINE"] = "django_prometheus.db.backends.postgresql"
 if DATABASES["default"]["ENGINE"].endswith("postgresql") and env_bool(
     "DATABASE_PREPARED_STATEMENTS", True
 ):
@@ -401,13 +415,28 @@ GUARDIAN_RAISE_403 = False
 GUARDIAN_RENDER_403 = False
 ANONYMOUS_USER_NAME = None  # no guardian anonymous user: anonymous visitors hold nothing
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # django-axes narrates every sign-in at INFO; failures and lockouts are WARNING.
-    # httpx logs each GP Connect request's URL at INFO: a patient search's holds the NHS number.
-    "loggers": {"axes": {"level": "WARNING"}, "httpx": {"level": "WARNING"}},
-}
+# Logs: one JSON object a line (LOG_FORMAT=json, the default unless DEBUG) or one readable
+# line (console, as `make demo` runs), each with the request id and acting organisation, and
+# never a patient identifier (config/logs.py, docs/operations.md).
+LOG_FORMAT = env_str("LOG_FORMAT", "console" if DEBUG else "json")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=env_str("LOG_LEVEL", "INFO"))
+configure_structlog()
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
+# Logs leave the governed database for whatever collects them: no client addresses (the
+# audit trail keeps those), staff by their public id rather than their row number.
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
+DJANGO_STRUCTLOG_USER_ID_FIELD = "public_id"
+# One line a request, as it finishes; its start only at DEBUG.
+DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = logging.DEBUG
+# Workers log through the same configuration rather than Celery's own format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Metrics at /metrics (config/metrics.py) for Prometheus: allowed with
+# `Authorization: Bearer METRICS_TOKEN`, or from an address in METRICS_ALLOWED_NETWORKS
+# (CIDRs); neither set, nobody. Across gunicorn workers and Celery processes on one host,
+# set PROMETHEUS_MULTIPROC_DIR (an empty directory per host, emptied at start) so every
+# process's counters are added up (docs/operations.md). Workers serve their own metrics on
+# WORKER_METRICS_PORT when it is set.
+METRICS_TOKEN = env_optional("METRICS_TOKEN") or ""
+METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS", [])
+WORKER_METRICS_PORT = env_int("WORKER_METRICS_PORT", 0)

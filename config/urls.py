@@ -3,7 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from api.docs import ApiDocsView, ApiSchemaView
-from config.health import healthz
+from config.health import healthz, readyz
+from config.metrics import metrics
 from governance.views.sign_in import SignInView
 from notifications.views import delivery_receipt
 from organisation import views as organisation_views
@@ -37,6 +38,8 @@ urlpatterns = [
     path("api/schema/", ApiSchemaView.as_view(), name="api_schema"),
     path("api/docs/", ApiDocsView.as_view(), name="api_docs"),
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     path("notifications/notify/receipts/", delivery_receipt, name="notify_receipts"),
     path("admin/", admin.site.urls),
 ]

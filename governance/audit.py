@@ -21,6 +21,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from core.db import insert_row, prepared_cursor
+from core.metrics import ACCESS_REFUSALS, count_on_commit
 from governance.actions import Action
 from governance.models import AuditEvent, AuditEventPatient
 
@@ -187,6 +188,8 @@ def record_event(
         insert_row(event)
         if listed:
             _insert_listed_patients(event.pk, listed)
+    if event.outcome == AuditEvent.Outcome.DENIED:
+        count_on_commit(ACCESS_REFUSALS, kind="audited")
     return event
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from core.metrics import BREAK_GLASS, count_on_commit
 from governance.access.purposes import Basis
 from governance.actions import Action
 from governance.alerts import create_alert
@@ -118,6 +119,7 @@ def break_glass(
             basis=Basis.BREAK_GLASS,
             reason=reason_code,
         )
+        count_on_commit(BREAK_GLASS)
     return event
 
 

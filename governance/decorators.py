@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from core.metrics import ACCESS_REFUSALS
 from governance.permissions import Perm, has_org_permission, org_permissions
 
 View = Callable[..., HttpResponse]
@@ -25,11 +26,13 @@ def staff_view(*perms: Perm) -> Callable[[View], View]:
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if request.acting is None:
                 if not request.memberships:
+                    ACCESS_REFUSALS.labels(kind="role").inc()
                     raise PermissionDenied("You do not work for any organisation in Hub Diary.")
                 query = urlencode({"next": request.get_full_path()})
                 return redirect(f"{reverse('choose_organisation')}?{query}")
             organisation = request.acting.organisation
             if not all(has_org_permission(request.user, perm, organisation) for perm in perms):
+                ACCESS_REFUSALS.labels(kind="role").inc()
                 raise PermissionDenied("Your role does not allow this.")
             return view(request, *args, **kwargs)
 
@@ -48,6 +51,7 @@ def staff_view_any(*perms: Perm) -> Callable[[View], View]:
         def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             held = org_permissions(request.user, request.acting.organisation)
             if not held & set(perms):
+                ACCESS_REFUSALS.labels(kind="role").inc()
                 raise PermissionDenied("Your role does not allow this.")
             request.perms = held
             return view(request, *args, **kwargs)

@@ -72,7 +72,7 @@ class StaffTwoFactorMiddleware:
     """When STAFF_TWO_FACTOR_REQUIRED, staff who have signed in with a password but not yet
     with a code (and not with CIS2, which is multi-factor itself) are sent to enter one (or
     to set up an authenticator app) before any page but signing in and out, the two-factor
-    steps themselves, CIS2's sign-in pages and the health check.
+    steps themselves, CIS2's sign-in pages and the health checks.
 
     Needs django-otp's OTPMiddleware and the acting-organisation middleware before it.
     """
@@ -82,6 +82,7 @@ class StaffTwoFactorMiddleware:
             "login",
             "logout",
             "healthz",
+            "readyz",
             "account:verify",
             "account:set_up",
             "cis2:start",

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from governance import grants, seals, sharing
+from governance import grants, seals, sharing, verification
 
 
 @shared_task(name="governance.send_agreement_reminders")
@@ -19,3 +19,10 @@ def expire_access_grants() -> int:
 def seal_audit_trail() -> int:
     """Seal every audit chain's head; the seal's number."""
     return seals.seal_audit_trail().sequence
+
+
+@shared_task(name="governance.verify_audit_trail")
+def verify_audit_trail() -> int:
+    """Walk the whole audit trail (as `manage.py verify_audit` does) and keep the result for
+    monitoring; how many chains are broken."""
+    return verification.verify_audit_trail().broken_chains

@@ -4,14 +4,15 @@ chunks, so that millions of events never sit in memory at once."""
 
 import datetime
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from governance.audit import GENESIS_HASH, BrokenLink, verify_chain, with_listed_patients
-from governance.models import AuditEvent, AuditSeal
+from governance.models import AuditEvent, AuditSeal, AuditVerification
 from governance.seals import Head, seal_hash
 from practices.models import Organisation
 
@@ -27,6 +28,48 @@ class ChainCheck:
     chain: int
     events: int
     broken: BrokenLink | None
+
+
+@dataclass(frozen=True)
+class TrailCheck:
+    """The whole trail, walked: its chains and events, the chains broken, and the seals."""
+
+    chains: int
+    events: int
+    broken_chains: int
+    seals: "SealCheck"
+
+
+def verify_audit_trail(
+    *, each_chain: Callable[[str, ChainCheck], None] | None = None
+) -> TrailCheck:
+    """Walk every chain and the seals as one moment's trail, calling `each_chain` with each
+    chain's name and findings as it goes, and record the result (AuditVerification) for
+    monitoring. Returns what was found."""
+    # One read-only transaction: one moment's trail, and on PostgreSQL the walk streams
+    # through a cursor rather than being kept whole on the server.
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        names = chain_names()
+        chains = events = broken = 0
+        for check in check_chains():
+            chains += 1
+            events += check.events
+            broken += check.broken is not None
+            if each_chain is not None:
+                each_chain(chain_name(check.chain, names), check)
+        seals = check_seals(names=names)
+    AuditVerification.objects.create(
+        finished_at=timezone.now(),
+        chains=chains,
+        events=events,
+        broken_chains=broken,
+        seals_broken=seals.broken is not None,
+    )
+    return TrailCheck(chains=chains, events=events, broken_chains=broken, seals=seals)
 
 
 def check_chains(*, chunk_size: int = CHUNK_SIZE) -> Iterator[ChainCheck]:

@@ -22,7 +22,15 @@ from online.models import PatientAccount
 PATIENT_AREA = "/patient/"
 ACCOUNT_KEY = "online_account"
 # Pages that are neither staff's nor patients': anyone may ask for them.
-_OPEN_TO_ALL = ("/static/", "/healthz", "/accounts/login/", "/accounts/logout/", "/favicon")
+_OPEN_TO_ALL = (
+    "/static/",
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/favicon",
+)
 
 
 def in_patient_area(request: HttpRequest) -> bool:

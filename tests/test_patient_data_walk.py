@@ -39,7 +39,7 @@ from tests.test_url_coverage import ALL_URLS, _parameters
 from writeback.models import WriteBackMessage
 
 # Pages that show no patient by design and cost time to render, or that sign out.
-SKIPPED = {"logout", "admin", "api_docs", "api_schema", "healthz", "login"}
+SKIPPED = {"logout", "admin", "api_docs", "api_schema", "healthz", "readyz", "metrics", "login"}
 # How many of each kind of object to aim each URL at: a spread across organisations.
 SAMPLES = 5
 

@@ -34,10 +34,10 @@ from tests.online.builders import waiting_entry_at
 from tests.writeback.builders import write_back_problem_at
 
 # URLs anyone may reach: signing in and out (with CIS2 too), and the load balancer's health
-# check; in the patient area, its start page, the ways in, and a waiting-list offer's link
+# checks; in the patient area, its start page, the ways in, and a waiting-list offer's link
 # (which is the patient's alone, and holds only the offer's token).
 PUBLIC = (
-    {"login", "logout", "healthz", "admin:login", "admin:logout"}
+    {"login", "logout", "healthz", "readyz", "admin:login", "admin:logout"}
     | {f"cis2:{name}" for name in ("start", "callback", "choose_role")}
     | {
         f"online:{name}"

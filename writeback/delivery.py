@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from booking.models import Booking
+from core.metrics import WRITE_BACK_OUTCOMES, count_on_commit
 from practices.clinical_systems import links
 from practices.clinical_systems.base import (
     AppointmentRequest,
@@ -247,6 +248,7 @@ def _record(
         release = ()
         if state != State.PENDING:
             release = _next_in_line(message)
+        count_on_commit(WRITE_BACK_OUTCOMES, outcome="retry" if state == State.PENDING else state)
     return Outcome(state, retry_in=retry_in, release=release)
 
 

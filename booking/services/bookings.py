@@ -24,6 +24,7 @@ from booking.release_rules import stored
 from booking.search import nearest_alternatives
 from booking.services.managing import cancel_locked, may_manage, require_booking_role
 from core.db import insert_row, prepared_cursor
+from core.metrics import BOOKINGS, count_on_commit
 from governance.access import PatientNotFound, Purpose, decide, decide_then
 from governance.actions import Action
 from governance.audit import Actor, record_event
@@ -208,6 +209,7 @@ def book_locked(
     slot.status, slot.updated_at = Slot.Status.BOOKED, timezone.now()
     marked = [slot.status, connection.ops.adapt_datetimefield_value(slot.updated_at), slot.pk]
     insert_row(booking, along_with=(_MARK_SLOT, marked))
+    count_on_commit(BOOKINGS, channel=booking.channel)
     announce(by=by, booking=booking, change=Change.BOOKED)
     if overridden:
         record_event(

@@ -2,7 +2,7 @@
 
 from governance.models.access import AccessGrant, BreakGlass, Relationship, Review
 from governance.models.alerts import Alert
-from governance.models.audit import AuditEvent, AuditEventPatient, AuditSeal
+from governance.models.audit import AuditEvent, AuditEventPatient, AuditSeal, AuditVerification
 from governance.models.identity import User
 from governance.models.sharing import Consent, Scope, SharingAgreement
 
@@ -12,6 +12,7 @@ __all__ = [
     "AuditEvent",
     "AuditEventPatient",
     "AuditSeal",
+    "AuditVerification",
     "BreakGlass",
     "Consent",
     "Relationship",

@@ -118,3 +118,22 @@ class AuditSeal(models.Model):
 
     def __str__(self) -> str:
         return f"seal #{self.sequence} of {len(self.heads)} chains at {self.sealed_at}"
+
+
+class AuditVerification(models.Model):
+    """One walk of the whole audit trail (`manage.py verify_audit` or the nightly job) and
+    what it found, so that monitoring can say when the trail was last proved intact."""
+
+    finished_at = models.DateTimeField()
+    chains = models.PositiveIntegerField()
+    events = models.BigIntegerField()
+    broken_chains = models.PositiveIntegerField()
+    seals_broken = models.BooleanField()
+
+    class Meta:
+        ordering = ["finished_at"]
+        indexes = [models.Index(fields=["finished_at"], name="audit_verification_latest")]
+
+    def __str__(self) -> str:
+        state = "broken" if self.broken_chains or self.seals_broken else "intact"
+        return f"audit trail {state} at {self.finished_at}"

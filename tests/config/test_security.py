@@ -63,7 +63,7 @@ def test_production_settings_values():
     assert flags == "True True True 31536000 True False"
 
 
-@pytest.mark.parametrize("url_name", ["login", "healthz"])
+@pytest.mark.parametrize("url_name", ["login", "healthz", "readyz"])
 def test_anonymous_responses_carry_the_security_headers(client, db, url_name):
     response = client.get(reverse(url_name))
     _assert_security_headers(response)

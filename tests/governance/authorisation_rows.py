@@ -64,6 +64,9 @@ MATRIX: dict[str, dict] = {
     "cis2:start": roles(*SIGNED_IN, "anonymous"),
     "cis2:callback": {},
     "cis2:choose_role": {},
+    "readyz": roles(*SIGNED_IN, "anonymous"),
+    # Prometheus, with a bearer token or from an allowed network: no persona (tests/config/).
+    "metrics": {},
     "organisation:organisation": roles(*STAFF_ROLES),
     "organisation:list_size": roles(PM),
     # Reports: counts of a hub's or practice's appointments, for the roles that report.

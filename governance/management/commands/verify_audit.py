@@ -1,11 +1,10 @@
 """Walk every chain of the audit trail and every seal, and name the first broken link in
-each; exit non-zero if anything is broken."""
+each; exit non-zero if anything is broken. The result is kept for monitoring."""
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
 from django.utils import timezone
 
-from governance.verification import chain_name, chain_names, check_chains, check_seals
+from governance.verification import ChainCheck, verify_audit_trail
 
 
 class Command(BaseCommand):
@@ -16,31 +15,18 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, verbosity: int = 1, **options) -> None:
-        # One read-only transaction: one moment's trail, and on PostgreSQL the walk streams
-        # through a cursor rather than being kept whole on the server.
-        outermost = not connection.in_atomic_block
-        with transaction.atomic():
-            if outermost and connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            names = chain_names()
-            chains = events = broken = 0
-            for check in check_chains():
-                chains += 1
-                events += check.events
-                name = chain_name(check.chain, names)
-                if check.broken:
-                    broken += 1
-                    self.stdout.write(
-                        self.style.ERROR(
-                            f"{name}: broken at event {check.broken.sequence}: "
-                            f"{check.broken.problem}."
-                        )
+        def report(name: str, check: ChainCheck) -> None:
+            if check.broken:
+                self.stdout.write(
+                    self.style.ERROR(
+                        f"{name}: broken at event {check.broken.sequence}: {check.broken.problem}."
                     )
-                elif verbosity > 1:
-                    self.stdout.write(f"{name}: {_count(check.events, 'event')}, intact.")
-            seals = check_seals(names=names)
+                )
+            elif verbosity > 1:
+                self.stdout.write(f"{name}: {_count(check.events, 'event')}, intact.")
 
+        trail = verify_audit_trail(each_chain=report)
+        seals = trail.seals
         if seals.broken:
             self.stdout.write(
                 self.style.ERROR(
@@ -56,17 +42,21 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Seals: {_count(seals.seals, 'seal')} checked, intact. The last, at "
                 f"{sealed_at}, vouches for {_count(seals.sealed_events, 'event')}; "
-                f"{max(events - seals.sealed_events, 0):,} written since."
+                f"{max(trail.events - seals.sealed_events, 0):,} written since."
             )
 
-        if broken or seals.broken:
-            where = [f"{broken} of {_count(chains, 'chain')}"] if broken else []
+        if trail.broken_chains or seals.broken:
+            where = (
+                [f"{trail.broken_chains} of {_count(trail.chains, 'chain')}"]
+                if trail.broken_chains
+                else []
+            )
             where += ["the seals"] if seals.broken else []
             raise CommandError(f"Audit trail broken in {' and '.join(where)}: see above.")
         self.stdout.write(
             self.style.SUCCESS(
-                f"Audit trail intact: {_count(events, 'event')} in {_count(chains, 'chain')}, "
-                f"{_count(seals.seals, 'seal')} checked."
+                f"Audit trail intact: {_count(trail.events, 'event')} in "
+                f"{_count(trail.chains, 'chain')}, {_count(seals.seals, 'seal')} checked."
             )
         )
 
