@@ -26,7 +26,6 @@ _OPEN_TO_ALL = (
     "/static/",
     "/healthz",
     "/readyz",
-    "/metrics",
     "/accounts/login/",
     "/accounts/logout/",
     "/favicon",
