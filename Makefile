@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test check bench install assets services stack clean backup restore image
+.PHONY: demo test check bench install assets services stack clean backup restore image scale
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,13 @@ bench: $(VENV)/.installed services
 
 bench-small: $(VENV)/.installed services
 	bench/services.sh $(BIN)/python -m bench --preset small $(BENCH_ARGS)
+
+# Proof on one machine that it scales out (bench/scale): two web nodes, two Celery workers
+# and two beats on one PostgreSQL and Redis; a storm, a worker and a web node killed, the
+# beats' duplicates counted; bookings a second through one and two web nodes. SCALE_ARGS:
+# bench.scale's options (--short, --output FILE).
+scale: $(VENV)/.installed services
+	bench/services.sh $(BIN)/python -m bench.scale $(SCALE_ARGS)
 
 # Backups (README, "Running in production"): DATABASE_URL's database to BACKUP_DIR
 # (default var/backups); restore with BACKUP=<file>, into TARGET_URL (default DATABASE_URL),

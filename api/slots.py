@@ -16,6 +16,7 @@ from booking.models import DeliveryChannel
 from booking.search import SlotFilters, free_slots_for
 from booking.selectors import pooled_practices
 from core.paging import encode_cursor
+from core.replica import replica_reads
 from practices.models import Clinician, Site
 
 MAX_SEARCH_DAYS = 14
@@ -97,14 +98,16 @@ class SlotSearchApi(ApiView):
         data = given.validated_data
         after = cursor_after(data["cursor"], salt=self.cursor_salt) if "cursor" in data else None
         size = data["page_size"]
-        found = free_slots_for(
-            actor=self.actor,
-            start=data["start"],
-            end=data["end"],
-            filters=self._filters(data),
-            limit=size + 1,
-            after=after,
-        )
+        filters = self._filters(data)
+        with replica_reads(request.user.pk):
+            found = free_slots_for(
+                actor=self.actor,
+                start=data["start"],
+                end=data["end"],
+                filters=filters,
+                limit=size + 1,
+                after=after,
+            )
         page = found[:size]
         next_cursor = (
             encode_cursor(page[-1].start, page[-1].pk, salt=self.cursor_salt)

@@ -14,7 +14,7 @@ class Server:
     """gunicorn serving the app on 127.0.0.1: gthread workers, keep-alive, DEBUG off,
     persistent database connections as in production."""
 
-    def __init__(self, workers: int = 3, threads: int = 2) -> None:
+    def __init__(self, workers: int = 3, threads: int = 2, env: dict | None = None) -> None:
         self.port, self.workers, self.threads = free_port(), workers, threads
         self.log = Path(tempfile.mkstemp(prefix="hubdiary-bench-gunicorn-", suffix=".log")[1])
         env = {
@@ -23,6 +23,7 @@ class Server:
             "DEBUG": "0",
             "DATABASE_CONN_MAX_AGE": "60",
             "LOG_LEVEL": "WARNING",
+            **(env or {}),
         }
         self.process = start(
             [

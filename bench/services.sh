@@ -6,6 +6,8 @@
 set -euo pipefail
 
 export BENCH_DURABLE="${BENCH_DURABLE:-1}"
+# The benchmark's own requests are many thousands: their log lines only at warnings.
+export LOG_LEVEL="${LOG_LEVEL:-WARNING}"
 durability="-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
 if [ "$BENCH_DURABLE" = "0" ]; then
   durability="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"

@@ -10,7 +10,7 @@ import datetime
 import uuid
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Q
 from django.utils import timezone
 
@@ -18,6 +18,7 @@ from booking.models import Audience, DeliveryChannel, Slot
 from booking.release_rules import stored
 from booking.selectors import pooled_practice_ids
 from core.paging import PAGE_SIZE
+from core.replica import read_alias
 from governance.audit import Actor
 from practices.models import Clinician, Organisation, clinician_name
 
@@ -286,7 +287,8 @@ def _page_rows_sql(page: _Page, after: tuple[datetime.datetime, int] | None) -> 
         conditions.append("(start, id) > (%s, %s)")
         params += list(after)
     params.append(page.limit)
-    with connection.cursor() as cursor:
+    # The replica's, inside core.replica.replica_reads, as the ORM's reads are.
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(_PAGE_SQL.format(conditions=" AND ".join(conditions)), params)
         return cursor.fetchall()
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env_bool, env_int, env_list, env_optional, env_str
 from config.logs import configure_structlog, logging_config
@@ -88,6 +89,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After each write, its user's searches wait for the replica to replay it.
+    "core.replica.RememberWritesMiddleware",
     # The patient signed in online, and the wall between patients and staff pages.
     "online.middleware.PatientAreaMiddleware",
     # Patient data is never cached: every response to a signed-in user is no-store.
@@ -135,25 +138,60 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 if not PRODUCTION:
     VAR_DIR.mkdir(exist_ok=True)  # the embedded demo's database and queue live here
 
+# Each web or worker process keeps its connections open between requests (CONN_MAX_AGE), or,
+# with DATABASE_POOL, borrows them from psycopg's pool of DATABASE_POOL_MIN_SIZE to
+# DATABASE_POOL_MAX_SIZE connections shared by its threads (a Celery worker's threads pool
+# needs as many as its concurrency). Django refuses a pool beside persistent connections.
+DATABASE_POOL = env_bool("DATABASE_POOL", False)
+if DATABASE_POOL and env_int("DATABASE_CONN_MAX_AGE", 0):
+    raise ImproperlyConfigured(
+        "DATABASE_POOL keeps connections itself: unset DATABASE_CONN_MAX_AGE (or set it to 0)."
+    )
+_CONN_MAX_AGE = 0 if DATABASE_POOL else env_int("DATABASE_CONN_MAX_AGE", 60 if PRODUCTION else 0)
+
+
+def _database(url: str) -> dict:
+    config = dj_database_url.parse(url, conn_max_age=_CONN_MAX_AGE, conn_health_checks=True)
+    if not config["ENGINE"].endswith("postgresql"):
+        return config
+    # Django's own backend, its queries and connections counted for /metrics.
+    config["ENGINE"] = "django_prometheus.db.backends.postgresql"
+    options = config.setdefault("OPTIONS", {})
+    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+        # Django leaves psycopg's prepared statements off. core.db.prepared_cursor prepares
+        # the hot lookups by key, and only those: the ORM's cursors bind values on the
+        # client and never prepare. Turn off behind PgBouncer in transaction mode, which
+        # cannot hold them.
+        options["prepare_threshold"] = 5
+    if DATABASE_POOL:
+        options["pool"] = {
+            "min_size": env_int("DATABASE_POOL_MIN_SIZE", 2),
+            "max_size": env_int("DATABASE_POOL_MAX_SIZE", 10),
+            # How long a request waits for a free connection before failing.
+            "timeout": env_int("DATABASE_POOL_TIMEOUT_SECONDS", 10),
+        }
+    return config
+
+
 DATABASES = {
-    "default": dj_database_url.parse(
+    "default": _database(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'hubdiary.sqlite3'}")
         if not PRODUCTION
-        else env_str("DATABASE_URL"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60 if PRODUCTION else 0),
-        conn_health_checks=True,
+        else env_str("DATABASE_URL")
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's own backend, its queries and connections counted for /metrics.
-    DATABASES["default"]["ENGINE"] = "django_prometheus.db.backends.postgresql"
-if DATABASES["default"]["ENGINE"].endswith("postgresql") and env_bool(
-    "DATABASE_PREPARED_STATEMENTS", True
-):
-    # Django leaves psycopg's prepared statements off. core.db.prepared_cursor prepares
-    # the hot lookups by key, and only those: the ORM's cursors bind values on the client
-    # and never prepare. Turn off for a connection pooler that cannot hold them.
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
+# A streaming replica for search and reports (core.replica): reads that may be a moment
+# behind. Everything else, and every read inside a transaction, goes to the primary; a user
+# who has just written reads search from the primary until the replica has caught up.
+DATABASE_REPLICA_URL = env_optional("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    # In tests the replica is the test database itself (tests start a real one when
+    # they need it).
+    DATABASES["replica"] = _database(DATABASE_REPLICA_URL) | {"TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+# How long a user who wrote is remembered, so that their search waits for the replica to
+# replay their write (longer than the replica ever lags: past it, reads go to the replica).
+DATABASE_REPLICA_PIN_SECONDS = env_int("DATABASE_REPLICA_PIN_SECONDS", 300)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Every read of patient data writes an audit event, so in SQLite's default deferred
@@ -175,9 +213,12 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 AUTH_USER_MODEL = "governance.User"
 
 CACHE_URL = env_str("CACHE_URL") if PRODUCTION else env_optional("CACHE_URL")
+# django-redis rather than Django's own RedisCache: its incr is one step in Redis (Django's
+# asks whether the key exists, then adds one), so a throttle's counter never outlives its
+# window when the window ends between the two.
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": CACHE_URL}
         if CACHE_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

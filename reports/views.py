@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from core.replica import reads_from_replica
 from governance.decorators import staff_view
 from governance.permissions import Perm
 from reports import charts, extract, figures, selectors
@@ -62,6 +63,7 @@ def _week(request: HttpRequest) -> datetime.date:
 
 @staff_view(Perm.VIEW_REPORTS)
 @require_GET
+@reads_from_replica
 def compliance(request: HttpRequest) -> HttpResponse:
     """Enhanced Access in one week: for a hub, each member practice and the hub together."""
     organisation = request.acting.organisation
@@ -117,6 +119,7 @@ def _csv_response(lines: list[list], filename: str) -> HttpResponse:
 
 @staff_view(Perm.VIEW_REPORTS)
 @require_GET
+@reads_from_replica
 def index(request: HttpRequest) -> HttpResponse:
     organisation = _reporting(request)
     reports = [
@@ -166,6 +169,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @staff_view(Perm.VIEW_REPORTS)
 @require_GET
+@reads_from_replica
 def appointments(request: HttpRequest) -> HttpResponse:
     """A month's appointments in the national appointment data's fields: the page counts
     them by status (small numbers withheld); the CSV is the collection's shape."""
@@ -216,6 +220,7 @@ def appointments(request: HttpRequest) -> HttpResponse:
 
 @staff_view(Perm.VIEW_REPORTS)
 @require_GET
+@reads_from_replica
 def utilisation(request: HttpRequest) -> HttpResponse:
     return _report(
         request,
@@ -231,6 +236,7 @@ def utilisation(request: HttpRequest) -> HttpResponse:
 
 @staff_view(Perm.VIEW_REPORTS)
 @require_GET
+@reads_from_replica
 def fair_share(request: HttpRequest) -> HttpResponse:
     return _report(
         request,
@@ -246,6 +252,7 @@ def fair_share(request: HttpRequest) -> HttpResponse:
 
 @staff_view(Perm.VIEW_REPORTS)
 @require_GET
+@reads_from_replica
 def did_not_attend(request: HttpRequest) -> HttpResponse:
     return _report(
         request,
@@ -261,6 +268,7 @@ def did_not_attend(request: HttpRequest) -> HttpResponse:
 
 @staff_view(Perm.VIEW_REPORTS)
 @require_GET
+@reads_from_replica
 def flows(request: HttpRequest) -> HttpResponse:
     return _report(
         request,

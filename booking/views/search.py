@@ -10,6 +10,7 @@ from booking import diaries
 from booking.forms.search import SlotSearchForm
 from booking.search import free_slots_for
 from core.paging import SEARCH_PAGE_SIZE, InvalidCursor, decode_cursor, encode_cursor
+from core.replica import reads_from_replica
 from governance.audit import Actor
 from governance.decorators import staff_view
 from governance.permissions import Perm
@@ -59,6 +60,7 @@ def _after(cursor: str) -> tuple[datetime.datetime, int] | None:
 
 @staff_view(Perm.BOOK_FOR_PATIENTS)
 @require_GET
+@reads_from_replica
 def search(request: HttpRequest) -> HttpResponse:
     patient = chosen_patient(request, request.GET.get("patient"))
     context = {**search_slots(request), "patient": patient}

@@ -1,6 +1,6 @@
-"""A fresh PostgreSQL cluster for a test: its own data directory and port, stopped and
-removed afterwards. As scripts/with-services.sh does, it belongs to `postgres` when we are
-root, since PostgreSQL refuses to run as root."""
+"""A fresh PostgreSQL cluster for a test, or a streaming replica of one: its own data
+directory and port, stopped and removed afterwards. As scripts/with-services.sh does, it
+belongs to `postgres` when we are root, since PostgreSQL refuses to run as root."""
 
 import os
 import shutil
@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 # Trusted local connections, and no waiting for the disk: the cluster lives for one test.
 _INITDB = ("-A", "trust", "-E", "UTF8", "--no-sync")
@@ -67,6 +68,46 @@ def fresh_cluster() -> Iterator[str]:
             binaries / "pg_ctl", "-D", data, "-l", data / "server.log", "-w", "-o", options, "start"
         )
         yield f"postgres://hubdiary@127.0.0.1:{port}/postgres"
+    finally:
+        _as_cluster_owner(binaries / "pg_ctl", "-D", data, "-m", "immediate", "stop", check=False)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@contextmanager
+def streaming_replica(primary_url: str) -> Iterator[str]:
+    """A hot standby of the cluster `primary_url` is in, made with pg_basebackup and
+    streaming from it; yield the URL of the same database on the replica."""
+    primary = urlsplit(primary_url)
+    root = Path(tempfile.mkdtemp(prefix="replica-", dir=os.environ.get("HUBDIARY_TEST_SERVICES")))
+    root.chmod(0o755)
+    if os.getuid() == 0:
+        shutil.chown(root, "postgres", "postgres")
+    data = root / "pg"
+    binaries = pg_bin()
+    port = _free_port()
+    # A hot standby needs at least the primary's figures for these, however it was started.
+    at_least = " ".join(
+        f"-c {name}={psql(primary_url, f'SHOW {name}')}"
+        for name in (
+            "max_connections",
+            "max_worker_processes",
+            "max_wal_senders",
+            "max_prepared_transactions",
+            "max_locks_per_transaction",
+        )
+    )
+    options = f"-p {port} -k {data} -c listen_addresses=127.0.0.1 -c hot_standby=on {at_least}"
+    try:
+        # -R writes the standby's settings (primary_conninfo, standby.signal).
+        _as_cluster_owner(
+            binaries / "pg_basebackup", "--host", primary.hostname, "--port", str(primary.port),
+            "--username", primary.username, "--pgdata", data, "--wal-method", "stream",
+            "--checkpoint", "fast", "--no-sync", "-R",
+        )  # fmt: skip
+        _as_cluster_owner(
+            binaries / "pg_ctl", "-D", data, "-l", root / "server.log", "-w", "-o", options, "start"
+        )
+        yield urlunsplit(primary._replace(netloc=f"{primary.username}@127.0.0.1:{port}"))
     finally:
         _as_cluster_owner(binaries / "pg_ctl", "-D", data, "-m", "immediate", "stop", check=False)
         shutil.rmtree(root, ignore_errors=True)
