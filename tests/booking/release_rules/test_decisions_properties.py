@@ -5,7 +5,7 @@ import random
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from booking.release_rules.decisions import (
@@ -396,10 +396,15 @@ def test_never_raises_for_odd_but_valid_input(start, now, rule_list, searcher, u
 
 
 @given(starts, st.integers(0, 3))
+# 01:00 on the day the clocks go forward, as its second reading: midnight GMT in truth.
+@example(datetime(2026, 3, 29, 1, 0, fold=1, tzinfo=LONDON), 0)
 def test_day_rule_opens_at_midnight_on_the_london_calendar(start, days_before):
     """Checked on the London calendar: a slot at 00:30 BST is on the previous UTC date."""
+    # The instant's London wall clock, by way of UTC: a London time the clocks skip (01:00
+    # on the day they go forward) is then read as the real time it names.
+    local_start = start.astimezone(UTC).astimezone(LONDON)
     # A slot at midnight itself, "on the day", would open at its own start: never.
-    assume(days_before > 0 or start.astimezone(LONDON).time() != time(0))
+    assume(days_before > 0 or local_start.time() != time(0))
     slot = slot_with(Release(Audience.HUB, opens=OpensOnDay(days_before)), start=start)
 
     opening = opens_at(slot, hub, start.astimezone(UTC) - timedelta(days=30))
@@ -407,7 +412,7 @@ def test_day_rule_opens_at_midnight_on_the_london_calendar(start, days_before):
     assert opening is not None
     local = opening.astimezone(LONDON)
     assert local.time() == time(0)
-    assert (start.astimezone(LONDON).date() - local.date()).days == days_before
+    assert (local_start.date() - local.date()).days == days_before
 
 
 @THOROUGH
