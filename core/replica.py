@@ -60,9 +60,11 @@ def _pin_key(user_id: int) -> str:
 
 
 def remember_write(user_id: int) -> None:
-    """Note how far the primary's log has gone since this user's last write."""
+    """Note how far the primary's log has gone since this user's last write: its insert
+    position, which holds the write's commit record even before it reaches the disk (with
+    asynchronous commit the write position can still be short of it)."""
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute("SELECT pg_current_wal_lsn()::text")
+        cursor.execute("SELECT pg_current_wal_insert_lsn()::text")
         (position,) = cursor.fetchone()
     cache.set(_pin_key(user_id), position, settings.DATABASE_REPLICA_PIN_SECONDS)
 

@@ -27,7 +27,7 @@ def replica_database(django_db_setup, django_db_blocker):
     """A streaming replica of the test database, as DATABASE_REPLICA_URL would configure it.
     Module-scoped, so it is configured before each test's database access is."""
     primary = connections["default"].settings_dict
-    if primary["ENGINE"] != "django.db.backends.postgresql":
+    if not primary["ENGINE"].endswith("postgresql"):
         pytest.skip("A streaming replica is PostgreSQL's.")
     url = f"postgres://{primary['USER']}@{primary['HOST']}:{primary['PORT']}/{primary['NAME']}"
     with streaming_replica(url) as replica_url:
@@ -56,7 +56,7 @@ def replica(replica_database):
 
 def wait_until_replayed() -> None:
     with connections["default"].cursor() as cursor:
-        cursor.execute("SELECT pg_current_wal_lsn()::text")
+        cursor.execute("SELECT pg_current_wal_insert_lsn()::text")
         (position,) = cursor.fetchone()
     for _ in range(300):
         with connections[REPLICA].cursor() as cursor:
