@@ -83,14 +83,15 @@ app.conf.beat_schedule = {
         "task": "booking.keep_nhs111_reservations",
         "schedule": crontab(minute="*/15"),
     },
-    # The reports' summary tables: the recent past and the weeks ahead often, the year nightly.
+    # The reports' summary tables: the recent past and the weeks ahead often, the year nightly
+    # (after the audit trail's walk, so the two heavy reads do not meet).
     "refresh-recent-report-summaries": {
         "task": "reports.refresh_recent_summaries",
         "schedule": crontab(minute="*/15"),
     },
     "refresh-year-report-summaries": {
         "task": "reports.refresh_year_summaries",
-        "schedule": crontab(hour=2, minute=30),
+        "schedule": crontab(hour=3, minute=15),
     },
     # Patients reminded of their appointment the day before, once each.
     "remind-patients": {
