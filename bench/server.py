@@ -22,7 +22,8 @@ class Server:
             "HUBDIARY_ENV": "development",
             "DEBUG": "0",
             "DATABASE_CONN_MAX_AGE": "60",
-            "LOG_LEVEL": "WARNING",
+            # A JSON line a request, as production logs (to this server's log file).
+            "LOG_LEVEL": "INFO",
             **(env or {}),
         }
         self.process = start(

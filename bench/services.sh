@@ -6,7 +6,8 @@
 set -euo pipefail
 
 export BENCH_DURABLE="${BENCH_DURABLE:-1}"
-# The benchmark's own requests are many thousands: their log lines only at warnings.
+# The harness's own in-process requests are many thousands: their log lines only at
+# warnings (the gunicorn it measures logs at INFO, as production does: bench/server.py).
 export LOG_LEVEL="${LOG_LEVEL:-WARNING}"
 durability="-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
 if [ "$BENCH_DURABLE" = "0" ]; then
