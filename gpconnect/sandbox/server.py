@@ -126,6 +126,13 @@ class SandboxServer(ThreadingHTTPServer):
             self._open.discard(request)
         super().shutdown_request(request)
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hung up (a worker killed mid-delivery, say) is no error of the
+        sandbox's: only anything else is printed."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
     def server_close(self) -> None:
         """Stop listening, and hang up on kept-alive connections so their threads end."""
         super().server_close()

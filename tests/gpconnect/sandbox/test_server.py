@@ -1,7 +1,10 @@
 """The sandbox's HTTP server: connections kept alive between requests, as a practice
-system's are, and closed when the server closes."""
+system's are, closed when the server closes, and a client's hanging up no error of its."""
 
 import http.client
+import socket
+import struct
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -42,3 +45,16 @@ def test_closing_the_server_hangs_up_on_kept_alive_connections():
             connection.getresponse()
     finally:
         connection.close()
+
+
+def test_a_client_that_hangs_up_abruptly_is_not_reported_as_an_error(sandbox, capfd):
+    """A worker killed mid-delivery resets its connection: the sandbox prints nothing."""
+    port = urlsplit(sandbox.url).port
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as client:
+        client.sendall(b"GET /_health HTTP/1.1\r\nHost: x\r\n\r\n")
+        client.recv(4096)
+        # Linger 0: closing sends a reset rather than an orderly goodbye.
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    time.sleep(0.3)
+
+    assert "Traceback" not in capfd.readouterr().err
