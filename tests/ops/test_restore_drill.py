@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from celery import current_app
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
@@ -21,12 +20,11 @@ from booking.models import Booking, Slot
 from booking.services import bookings, managing
 from governance.models import AuditEvent
 from governance.seals import seal_audit_trail
-from practices.models import ClinicalSystemLink
-from tests.factories import SiteFactory
 from tests.governance.helpers import actor_for
-from tests.gpconnect.sandbox.harness import PRACTICE, running_sandbox
+from tests.gpconnect.sandbox.harness import PRACTICE
 from tests.ops.cluster import fresh_cluster, psql
-from writeback import slot_import, tasks
+from tests.writeback.helpers import linked_to_sandbox
+from writeback import tasks
 from writeback.models import WriteBackMessage
 
 State = WriteBackMessage.State
@@ -86,18 +84,7 @@ def sandbox(practice_a, practice_manager_a, hub_books_for_a, monkeypatch):
     a broker: every hand-over to a worker is lost, as in a broker outage, so only what the
     test delivers is delivered before the backup."""
     assert practice_a.ods_code == PRACTICE
-    monkeypatch.setattr(current_app, "send_task", lambda *a, **k: None)
-    monkeypatch.setattr(tasks.deliver_write_back, "apply_async", lambda *a, **k: None)
-    with running_sandbox() as running:
-        SiteFactory(organisation=practice_a)
-        link = ClinicalSystemLink.objects.create(
-            practice=practice_a,
-            base_url=running.url,
-            enabled=True,
-            switched_by=practice_manager_a,
-            switched_at=timezone.now(),
-        )
-        assert slot_import.import_practice_slots(link=link, horizon_days=7).added >= 3
+    with linked_to_sandbox(practice_a, practice_manager_a, monkeypatch, at_least=3) as running:
         yield running
 
 

@@ -7,17 +7,16 @@ import datetime
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from celery import current_app
 from django.db import connections
 from django.utils import timezone
 
 from booking.models import Slot
 from booking.services import bookings
-from practices.models import ClinicalSystemLink
-from tests.factories import PatientFactory, SiteFactory
+from tests.factories import PatientFactory
 from tests.governance.helpers import actor_for
-from tests.gpconnect.sandbox.harness import PRACTICE, running_sandbox
-from writeback import slot_import, tasks
+from tests.gpconnect.sandbox.harness import PRACTICE
+from tests.writeback.helpers import linked_to_sandbox
+from writeback import tasks
 from writeback.models import WriteBackMessage
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -27,18 +26,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def sandbox(practice_a, practice_manager_a, hub_books_for_a, monkeypatch):
     """Practice A linked to a sandbox in a thread, its slots imported from there; nothing is
     handed to a broker (the threads call the task bodies)."""
-    monkeypatch.setattr(current_app, "send_task", lambda *a, **k: None)
-    monkeypatch.setattr(tasks.deliver_write_back, "apply_async", lambda *a, **k: None)
-    with running_sandbox() as running:
-        SiteFactory(organisation=practice_a)
-        link = ClinicalSystemLink.objects.create(
-            practice=practice_a,
-            base_url=running.url,
-            enabled=True,
-            switched_by=practice_manager_a,
-            switched_at=timezone.now(),
-        )
-        assert slot_import.import_practice_slots(link=link, horizon_days=7).added
+    with linked_to_sandbox(practice_a, practice_manager_a, monkeypatch) as running:
         yield running
 
 

@@ -5,16 +5,14 @@ fast checks that what the task sends is what the practice's appointment book the
 import datetime
 
 import pytest
-from celery import current_app
 from django.utils import timezone
 
 from booking.models import Booking, Slot
 from booking.services import bookings, managing
-from practices.models import ClinicalSystemLink
-from tests.factories import SiteFactory
 from tests.governance.helpers import actor_for
-from tests.gpconnect.sandbox.harness import PRACTICE, running_sandbox
-from writeback import slot_import, tasks
+from tests.gpconnect.sandbox.harness import PRACTICE
+from tests.writeback.helpers import linked_to_sandbox
+from writeback import tasks
 from writeback.models import WriteBackMessage
 
 State = WriteBackMessage.State
@@ -26,18 +24,7 @@ def sandbox(practice_a, practice_manager_a, hub_books_for_a, monkeypatch):
     """Practice A linked to a sandbox in a thread, its slots imported from there; nothing is
     handed to a broker (the tests call the task bodies)."""
     assert practice_a.ods_code == PRACTICE
-    monkeypatch.setattr(current_app, "send_task", lambda *a, **k: None)
-    monkeypatch.setattr(tasks.deliver_write_back, "apply_async", lambda *a, **k: None)
-    with running_sandbox() as running:
-        SiteFactory(organisation=practice_a)
-        link = ClinicalSystemLink.objects.create(
-            practice=practice_a,
-            base_url=running.url,
-            enabled=True,
-            switched_by=practice_manager_a,
-            switched_at=timezone.now(),
-        )
-        assert slot_import.import_practice_slots(link=link, horizon_days=7).added
+    with linked_to_sandbox(practice_a, practice_manager_a, monkeypatch) as running:
         yield running
 
 
